@@ -1,0 +1,48 @@
+/**
+ * `provisionInstance`: create, wait until ready, and on any failure, timeout or abort terminate
+ * what was created (unless `keepOnFailure`). No instance may leak.
+ */
+import type { CloudProvider, Instance, InstanceSpec } from './contract.js';
+import { isStagelyError } from './errors.js';
+import { withRetry } from './retry.js';
+
+export interface ProvisionOptions {
+  signal?: AbortSignal;
+  /** Readiness limit; default 300 s. */
+  timeoutMs?: number;
+  /** Leave a created instance running when waiting fails (for debugging). */
+  keepOnFailure?: boolean;
+}
+
+export async function provisionInstance(
+  provider: CloudProvider,
+  spec: InstanceSpec,
+  options: ProvisionOptions = {},
+): Promise<Instance> {
+  const op = options.signal ? { signal: options.signal } : {};
+  const created = await provider.createInstance(spec, op);
+  try {
+    return await provider.waitUntilReady(created.id, {
+      ...op,
+      ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
+    });
+  } catch (error) {
+    if (options.keepOnFailure) throw error;
+    // The caller's signal may be what failed us: cleanup runs without it, bounded by retries.
+    try {
+      await withRetry(() => provider.terminateInstance(created.id), { maxAttempts: 5, provider: provider.name });
+      annotate(error, { instanceId: created.id, terminated: true });
+    } catch (cleanupError) {
+      annotate(error, {
+        instanceId: created.id,
+        terminated: false,
+        cleanupError: isStagelyError(cleanupError) ? cleanupError.code : String(cleanupError),
+      });
+    }
+    throw error;
+  }
+}
+
+function annotate(error: unknown, cleanup: Record<string, unknown>): void {
+  if (isStagelyError(error)) error.details.cleanup = cleanup;
+}

@@ -1,0 +1,75 @@
+/**
+ * The one retry loop (DESIGN §5): exponential backoff with full jitter, honours `retryAfterMs`,
+ * retries only retryable StagelyErrors, bounded in attempts and total time, abortable.
+ * Providers turn their SDK's own retries off so that retries never multiply.
+ */
+import { sleep, throwIfAborted } from './abort.js';
+import { emit, type EventSink } from './events.js';
+import { isStagelyError, type StagelyError } from './errors.js';
+
+export interface RetryPolicy {
+  /** Total attempts including the first; default 5. */
+  maxAttempts?: number;
+  /** First backoff ceiling; default 250 ms. */
+  baseDelayMs?: number;
+  /** Largest backoff ceiling; default 10 s. */
+  maxDelayMs?: number;
+  /** Give up rather than sleep past this much total time; default 60 s. */
+  maxElapsedMs?: number;
+  signal?: AbortSignal | undefined;
+  /** Decides what is retried; default: StagelyErrors with `retryable`. */
+  isRetryable?: (error: unknown) => boolean;
+  /** Reported before each retry (also as `retry` / `rate-limit` events when `events` is given). */
+  onRetry?: (info: { attempt: number; delayMs: number; error: StagelyError }) => void;
+  events?: EventSink | undefined;
+  provider?: string;
+  operation?: string;
+  /** For tests: a deterministic source of [0, 1). */
+  random?: () => number;
+}
+
+export const DEFAULT_RETRY_POLICY = {
+  maxAttempts: 5,
+  baseDelayMs: 250,
+  maxDelayMs: 10_000,
+  maxElapsedMs: 60_000,
+} as const;
+
+function defaultIsRetryable(error: unknown): boolean {
+  return isStagelyError(error) && error.retryable;
+}
+
+/** The delay before retry number `attempt` (1-based): full jitter, at least `retryAfterMs`. */
+export function backoffDelay(attempt: number, error: unknown, policy: RetryPolicy = {}): number {
+  const base = policy.baseDelayMs ?? DEFAULT_RETRY_POLICY.baseDelayMs;
+  const cap = policy.maxDelayMs ?? DEFAULT_RETRY_POLICY.maxDelayMs;
+  const ceiling = Math.min(cap, base * 2 ** (attempt - 1));
+  const jittered = Math.floor((policy.random ?? Math.random)() * ceiling);
+  const retryAfter = isStagelyError(error) ? error.retryAfterMs : undefined;
+  return retryAfter !== undefined ? Math.max(retryAfter, jittered) : jittered;
+}
+
+export async function withRetry<T>(fn: (attempt: number) => Promise<T>, policy: RetryPolicy = {}): Promise<T> {
+  const maxAttempts = policy.maxAttempts ?? DEFAULT_RETRY_POLICY.maxAttempts;
+  const maxElapsedMs = policy.maxElapsedMs ?? DEFAULT_RETRY_POLICY.maxElapsedMs;
+  const isRetryable = policy.isRetryable ?? defaultIsRetryable;
+  const started = Date.now();
+  for (let attempt = 1; ; attempt++) {
+    throwIfAborted(policy.signal, policy.provider);
+    try {
+      return await fn(attempt);
+    } catch (error) {
+      if (attempt >= maxAttempts || !isRetryable(error) || !isStagelyError(error)) throw error;
+      const delayMs = backoffDelay(attempt, error, policy);
+      if (Date.now() - started + delayMs > maxElapsedMs) throw error;
+      policy.onRetry?.({ attempt, delayMs, error });
+      const provider = policy.provider ?? error.provider ?? 'unknown';
+      const operation = policy.operation ?? 'call';
+      if (error.code === 'RATE_LIMITED') {
+        emit(policy.events, { type: 'rate-limit', provider, operation, retryAfterMs: error.retryAfterMs });
+      }
+      emit(policy.events, { type: 'retry', provider, operation, attempt, delayMs, code: error.code });
+      await sleep(delayMs, policy.signal);
+    }
+  }
+}
