@@ -1,0 +1,58 @@
+/**
+ * What a provider hands to the conformance suite. Everything beyond `createProvider` and `region`
+ * has a default or gates a group; a group whose hook is absent says so in its test name rather
+ * than passing silently.
+ */
+import type { CloudProvider } from '../contract.js';
+
+/** Faults the suite asks a provider's test double to inject into its next API call(s). */
+export type FaultKind =
+  | 'unauthorized' // 401: AUTHENTICATION
+  | 'forbidden' // 403: PERMISSION_DENIED
+  | 'rate-limited' // 429 with a retry-after: retried, then RATE_LIMITED if it persists
+  | 'quota' // account limit on create: QUOTA_EXCEEDED
+  | 'server-error' // 5xx: retried, then API (retryable)
+  | 'connection-reset'; // socket reset: retried, then NETWORK
+
+export interface ConformanceHooks {
+  /** Makes the next `times` API calls (default 1) fail with `fault`. */
+  injectFault?(fault: FaultKind, times?: number): void | Promise<void>;
+  /** Clears injected faults. */
+  clearFaults?(): void | Promise<void>;
+  /** Creates an instance in the account that this library does not manage (no managed-by label). */
+  seedUnmanagedInstance?(): Promise<{ id: string; name: string }>;
+  /** Runs after each group: removes leftovers (live runs: the sweeper). */
+  cleanup?(): void | Promise<void>;
+}
+
+export interface ConformanceOptions {
+  /** Shown in the describe block; default the provider's name. */
+  name?: string;
+  /** A fresh provider. `strict` asks for the strict variant (capability warnings become errors). */
+  createProvider(overrides?: { strict?: boolean }): CloudProvider | Promise<CloudProvider>;
+  /** Region to create in. */
+  region: string;
+  /** A region the provider does not know; default `nowhere-9`. */
+  invalidRegion?: string;
+  /** A well-formed id that names no instance. */
+  unknownId: string;
+  /** An id the provider can tell is malformed without asking the API. */
+  malformedId: string;
+  /** Readiness limit for the suite's waits (small against fakes, minutes live). */
+  readyTimeoutMs: number;
+  /** A limit shorter than a boot, for the TimeoutError check; omit to skip that check visibly. */
+  tooShortTimeoutMs?: number;
+  /** How many instances to create so that listing must cross pages; default 5. */
+  pagedInstanceCount?: number;
+  /** How many concurrent creates to make; default 10. */
+  concurrentCreates?: number;
+  /** The name of an SSH key that exists in the account, to create with. */
+  sshKeyName?: string;
+  /** Added as tag `stagely-run` to everything the suite creates, so a sweeper can find it. */
+  runLabel?: string;
+  /** Strings that must never appear in an error message, `details` or `toJSON()` (tokens). */
+  secrets?: string[];
+  /** Per-test vitest timeout; default 30 s. */
+  testTimeoutMs?: number;
+  hooks?: ConformanceHooks;
+}
