@@ -32,7 +32,9 @@ function pnpmCommand() {
 }
 
 const [pnpm, prefix] = pnpmCommand();
-const pnpmRun = (args) => run(pnpm, [...prefix, ...args], { env: { ...process.env, COREPACK_ENABLE_STRICT: '0' } });
+const pnpmRun = (args) => run(pnpm, [...prefix, ...args], {
+  env: { ...process.env, COREPACK_ENABLE_STRICT: '0', TURBO_TELEMETRY_DISABLED: '1', DO_NOT_TRACK: '1' },
+});
 
 const install = pnpmRun(['install', ...(process.env.CI ? ['--frozen-lockfile'] : [])]);
 if (install.status !== 0) process.exit(install.status ?? 1);
