@@ -1,0 +1,284 @@
+/**
+ * A loopback HTTP server for stateful fake cloud APIs (DESIGN §7): the real SDK talks to it over
+ * 127.0.0.1, so its serialisation and error parsing are exercised. Routes match on method, a path
+ * pattern, and optionally a form/query `Action` (EC2's query protocol posts everything to `/`).
+ * Every call goes through the fault plan and is written to the request log.
+ */
+import { createServer, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+import { FaultPlan, selects, type FaultSelector } from './fault-plan.js';
+import { FakeHttpError, json, type FakeResponse } from './responses.js';
+import { matchPath, type PathParams } from './route-pattern.js';
+
+export interface FakeRequest {
+  method: string;
+  /** The path without the query string. */
+  path: string;
+  params: PathParams;
+  /** Query fields (the last value of a repeated one; `url.searchParams` has them all). */
+  query: Record<string, string>;
+  url: URL;
+  /**
+   * JSON bodies parsed; form bodies (`application/x-www-form-urlencoded`) as a field record;
+   * anything else as text; `undefined` when empty. Unparseable JSON stays text.
+   */
+  body: unknown;
+  rawBody: string;
+  headers: IncomingHttpHeaders;
+  /** The matched route's operation name. */
+  operation: string;
+}
+
+export type FakeHandler = (request: FakeRequest) => FakeResponse | Promise<FakeResponse>;
+
+export interface FakeRoute {
+  /** HTTP method, or `*` for any. */
+  method: string;
+  /** `/v1/servers/:id`; a last segment `*` matches the rest. */
+  path: string;
+  /** Matches a form-body or query field `Action` (EC2 / AWS query protocol). */
+  action?: string;
+  /** Any further condition, e.g. on a body field. */
+  where?: (request: FakeRequest) => boolean;
+  /** Names the call in the log and for fault rules; default the action, else `METHOD path`. */
+  operation?: string;
+}
+
+export interface RequestLogEntry {
+  method: string;
+  path: string;
+  /** The query string without `?`, '' when none. */
+  search: string;
+  /** `undefined` when no route matched. */
+  operation: string | undefined;
+  /** `null` when the connection was reset. */
+  status: number | null;
+  /** True when a fault rule answered or reset this call. */
+  faulted: boolean;
+  /** A handler's unexpected exception (answered 500), so tests can see bugs in fakes. */
+  error?: string;
+}
+
+export interface FakeServerOptions {
+  /** Seed for rate-based faults; default 1. */
+  seed?: number;
+  /** Answer for calls no route matches; default a JSON 404. */
+  notFound?: FakeHandler;
+}
+
+type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+
+export interface FakeServer {
+  /** `http://127.0.0.1:<port>`, no trailing slash. */
+  readonly url: string;
+  readonly faults: FaultPlan;
+  readonly log: readonly RequestLogEntry[];
+  route(route: FakeRoute, handler: FakeHandler): FakeServer;
+  get(path: string, handler: FakeHandler, operation?: string): FakeServer;
+  post(path: string, handler: FakeHandler, operation?: string): FakeServer;
+  put(path: string, handler: FakeHandler, operation?: string): FakeServer;
+  patch(path: string, handler: FakeHandler, operation?: string): FakeServer;
+  delete(path: string, handler: FakeHandler, operation?: string): FakeServer;
+  /** Logged calls picked by `selector` (an operation name, or method / path / operation). */
+  count(selector?: string | FaultSelector): number;
+  clearLog(): void;
+  /** Stops listening and destroys open connections (keep-alive ones included). */
+  close(): Promise<void>;
+}
+
+interface RegisteredRoute {
+  route: FakeRoute;
+  operation: string;
+  handler: FakeHandler;
+}
+
+export async function startFakeServer(options: FakeServerOptions = {}): Promise<FakeServer> {
+  const routes: RegisteredRoute[] = [];
+  const faults = new FaultPlan(options.seed === undefined ? {} : { seed: options.seed });
+  const log: RequestLogEntry[] = [];
+  const sockets = new Set<Socket>();
+  const timers = new Set<NodeJS.Timeout>();
+  const notFound: FakeHandler =
+    options.notFound ?? ((request) => json(404, { error: 'no such route', method: request.method, path: request.path }));
+
+  const delay = (ms: number) =>
+    new Promise<void>((resolve) => {
+      const timer = setTimeout(() => {
+        timers.delete(timer);
+        resolve();
+      }, ms);
+      timers.add(timer);
+    });
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const rawBody = await readBody(req);
+    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    const method = (req.method ?? 'GET').toUpperCase();
+    const request: FakeRequest = {
+      method,
+      path: url.pathname,
+      params: {},
+      query: Object.fromEntries(url.searchParams),
+      url,
+      body: parseBody(rawBody, req.headers['content-type']),
+      rawBody,
+      headers: req.headers,
+      operation: '',
+    };
+    const matched = findRoute(routes, request);
+    const entry: RequestLogEntry = {
+      method,
+      path: url.pathname,
+      search: url.search.slice(1),
+      operation: matched?.operation,
+      status: null,
+      faulted: false,
+    };
+
+    const effect = faults.take({ method, path: url.pathname, operation: matched?.operation });
+    if (effect.latencyMs > 0) await delay(effect.latencyMs);
+    if (req.socket.destroyed) return; // the server closed, or the client gave up, while we waited
+    if (effect.reset) {
+      entry.faulted = true;
+      log.push(entry);
+      // A TCP RST where the platform can send one, so clients see ECONNRESET as from a real reset.
+      if (typeof req.socket.resetAndDestroy === 'function') req.socket.resetAndDestroy();
+      else req.socket.destroy();
+      return;
+    }
+
+    let response: FakeResponse;
+    if (effect.respond) {
+      entry.faulted = true;
+      response = effect.respond;
+    } else {
+      try {
+        response = matched ? await matched.handler({ ...request, operation: matched.operation }) : await notFound(request);
+      } catch (error) {
+        if (error instanceof FakeHttpError) {
+          response = error.response;
+        } else {
+          entry.error = error instanceof Error ? (error.stack ?? error.message) : String(error);
+          response = json(500, { error: 'fake handler failed', message: error instanceof Error ? error.message : String(error) });
+        }
+      }
+    }
+    entry.status = response.status;
+    log.push(entry);
+    send(res, response);
+  }
+
+  const server = createServer((req, res) => {
+    handle(req, res).catch((error: unknown) => {
+      if (!res.headersSent && !res.destroyed) send(res, json(500, { error: 'fake server failed', message: String(error) }));
+    });
+  });
+  server.on('connection', (socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const { port } = server.address() as AddressInfo;
+
+  const api: FakeServer = {
+    url: `http://127.0.0.1:${port}`,
+    faults,
+    log,
+    route(route, handler) {
+      const operation = route.operation ?? route.action ?? `${route.method.toUpperCase()} ${route.path}`;
+      routes.push({ route, operation, handler });
+      return api;
+    },
+    get: (path, handler, operation) => addMethod('GET', path, handler, operation),
+    post: (path, handler, operation) => addMethod('POST', path, handler, operation),
+    put: (path, handler, operation) => addMethod('PUT', path, handler, operation),
+    patch: (path, handler, operation) => addMethod('PATCH', path, handler, operation),
+    delete: (path, handler, operation) => addMethod('DELETE', path, handler, operation),
+    count(selector = {}) {
+      const pick = typeof selector === 'string' ? { operation: selector } : selector;
+      return log.filter((entry) => selects(pick, entry)).length;
+    },
+    clearLog() {
+      log.length = 0;
+    },
+    close() {
+      for (const timer of timers) clearTimeout(timer);
+      timers.clear();
+      return new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        for (const socket of sockets) socket.destroy();
+      });
+    },
+  };
+
+  function addMethod(method: Method, path: string, handler: FakeHandler, operation?: string): FakeServer {
+    return api.route(operation === undefined ? { method, path } : { method, path, operation }, handler);
+  }
+
+  return api;
+}
+
+function findRoute(routes: readonly RegisteredRoute[], request: FakeRequest): (RegisteredRoute & { params: PathParams }) | undefined {
+  for (const registered of routes) {
+    const { route } = registered;
+    if (route.method !== '*' && route.method.toUpperCase() !== request.method) continue;
+    const params = matchPath(route.path, request.path);
+    if (!params) continue;
+    if (route.action !== undefined && actionOf(request) !== route.action) continue;
+    if (route.where && !route.where({ ...request, params, operation: registered.operation })) continue;
+    request.params = params;
+    return { ...registered, params };
+  }
+  return undefined;
+}
+
+function actionOf(request: FakeRequest): string | undefined {
+  const body = request.body;
+  if (body !== null && typeof body === 'object' && typeof (body as Record<string, unknown>).Action === 'string') {
+    return (body as Record<string, string>).Action;
+  }
+  return request.query.Action;
+}
+
+function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+  });
+}
+
+function parseBody(raw: string, contentType: string | undefined): unknown {
+  if (raw === '') return undefined;
+  const type = (contentType ?? '').split(';')[0]!.trim().toLowerCase();
+  if (type === 'application/x-www-form-urlencoded') return Object.fromEntries(new URLSearchParams(raw));
+  if (type === 'application/json' || type.endsWith('+json') || type === '') {
+    try {
+      return JSON.parse(raw) as unknown;
+    } catch {
+      return raw;
+    }
+  }
+  return raw;
+}
+
+function send(res: ServerResponse, response: FakeResponse): void {
+  if (res.destroyed) return;
+  const { body } = response;
+  const payload =
+    body === undefined ? undefined : typeof body === 'string' || body instanceof Uint8Array ? body : JSON.stringify(body);
+  const headers: Record<string, string | number | readonly string[]> = { ...response.headers };
+  const hasType = Object.keys(headers).some((name) => name.toLowerCase() === 'content-type');
+  if (payload !== undefined && !hasType && !(typeof body === 'string' || body instanceof Uint8Array)) {
+    headers['content-type'] = 'application/json';
+  }
+  res.writeHead(response.status, headers as Record<string, string | number | string[]>);
+  res.end(payload);
+}
