@@ -1,0 +1,32 @@
+/**
+ * @stagely/provider-mock: the in-memory reference provider. The default export is the plugin
+ * (`registry.get('mock', config)`); `createMockProvider` builds one directly, e.g. in tests.
+ */
+import { definePlugin, type Capabilities } from '@stagely/provider-core';
+import { mockConfigSchema, type ResolvedMockConfig } from './config.js';
+import { MockProvider, PROVIDER_NAME } from './provider.js';
+
+/** What the mock can simulate; a provider's own `capabilities` follow `config.offer`. */
+export const capabilities: Capabilities = Object.freeze({
+  architectures: Object.freeze(['amd64', 'arm64'] as const),
+  spot: true,
+  snapshots: true,
+  sshKeys: true,
+});
+
+const plugin = definePlugin<ResolvedMockConfig, MockProvider>({
+  contractVersion: 1,
+  name: PROVIDER_NAME,
+  packageName: '@stagely/provider-mock',
+  capabilities,
+  configSchema: mockConfigSchema,
+  secretFields: ['token'],
+  create: (config, context) => new MockProvider(config, context),
+});
+
+export default plugin;
+export { MockProvider, createMockProvider, instanceView, INVALID_TOKEN, PROVIDER_NAME } from './provider.js';
+export { mockConfigSchema, parseMockConfig, type MockConfig, type ResolvedMockConfig } from './config.js';
+export { Catalog, DEFAULT_SIZE_TABLE, KNOWN_IMAGES, KNOWN_REGIONS, type SizeTable } from './catalog.js';
+export { FAULTS, RATE_LIMIT_RETRY_AFTER_MS, type Fault, type FaultKind } from './faults.js';
+export { TERMINATED_RETENTION_MS, type MockState, type StoredInstance, type StoredSnapshot } from './state.js';

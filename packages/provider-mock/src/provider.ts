@@ -1,0 +1,584 @@
+/**
+ * MockProvider: the reference CloudProvider. It keeps every rule of the contract (DESIGN §2, §3,
+ * §5) against a simulated cloud held in memory or in a state file, so that real providers can be
+ * compared with it and tests can run without a cloud.
+ *
+ * Shape of every call, as a real provider would do it: validate locally (no request for bad
+ * input), then one or more simulated API requests, each through core's `withRetry`. A request
+ * checks the signal, waits `latencyMs` (abortably), checks the token and injected faults, and
+ * only then touches the store, so a failed or aborted request changes nothing.
+ */
+import { createHash } from 'node:crypto';
+import {
+  abortedError,
+  AuthenticationError,
+  CapacityError,
+  ConflictError,
+  emit,
+  InvalidInputError,
+  isStagelyError,
+  MANAGED_BY_TAG,
+  MANAGED_BY_VALUE,
+  NotFoundError,
+  NotSupportedError,
+  pollUntilReady,
+  QuotaExceededError,
+  resolveInstanceSpec,
+  sleep,
+  throwIfAborted,
+  withRetry,
+  type Architecture,
+  type Capabilities,
+  type CloudProvider,
+  type EventSink,
+  type Instance,
+  type InstanceSpec,
+  type InstanceState,
+  type ListFilter,
+  type Op,
+  type ProviderContext,
+  type Snapshot,
+  type SshKey,
+  type WaitOptions,
+} from '@stagely/provider-core';
+import { Catalog } from './catalog.js';
+import { parseMockConfig, type MockConfig, type ResolvedMockConfig } from './config.js';
+import { FaultQueue, faultFailure, type Fault } from './faults.js';
+import { allocatePublicIp, privateIpFor } from './ips.js';
+import { createStore, isLive, type MockState, type StateStore, type StoredInstance, type StoredSnapshot } from './state.js';
+
+export const PROVIDER_NAME = 'mock';
+/** The token that makes every call fail with AUTHENTICATION. */
+export const INVALID_TOKEN = 'invalid';
+
+const INSTANCE_ID = /^mock-(\d+)$/;
+const SNAPSHOT_ID = /^mock-snapshot-(\d+)$/;
+/** Label syntax of the mock cloud (the common subset of what clouds accept). */
+const TAG_KEY = /^[a-z0-9]([a-z0-9._/-]{0,61}[a-z0-9])?$/i;
+const MAX_TAG_VALUE = 63;
+const CONTROL_CHARS = /[\u0000-\u001f\u007f]/;
+/** Clouds cap user data (Hetzner 32 KiB); so does the mock. */
+const MAX_USER_DATA_BYTES = 32 * 1024;
+const SNAPSHOT_SIZE_GB = 20;
+
+const p = { provider: PROVIDER_NAME } as const;
+
+/** What a spec resolves to before the create request is made. */
+interface CreatePlan {
+  name: string;
+  region: string;
+  type: string;
+  architecture: Architecture;
+  spot: boolean;
+  tags: Record<string, string>;
+  image: InstanceSpec['image'] & object;
+  sshKeys: string[];
+  userData: string | null;
+  warnings: string[];
+}
+
+export class MockProvider implements CloudProvider {
+  readonly contractVersion = 1 as const;
+  readonly name = PROVIDER_NAME;
+  readonly capabilities: Capabilities;
+  /** Simulated API requests made, by the provider method that made them (retries and pages count). */
+  readonly callCounts: Record<string, number> = {};
+
+  // Private fields: the config holds the token, which must never show up when a provider is logged.
+  readonly #config: ResolvedMockConfig;
+  readonly #events: EventSink | undefined;
+  readonly #store: StateStore;
+  readonly #catalog: Catalog;
+  readonly #faults = new FaultQueue();
+  readonly #sshKeys: SshKey[];
+  #quota: number | null = null;
+
+  constructor(config: MockConfig = {}, context: ProviderContext = {}) {
+    this.#config = parseMockConfig(config);
+    this.#events = context.events;
+    const { offer } = this.#config;
+    this.capabilities = Object.freeze({
+      architectures: offer.arm64 ? (['amd64', 'arm64'] as const) : (['amd64'] as const),
+      spot: offer.spot,
+      snapshots: offer.snapshots,
+      sshKeys: offer.sshKeys,
+    });
+    this.#catalog = new Catalog({ sizes: this.#config.sizes, architectures: this.capabilities.architectures });
+    this.#store = createStore(this.#config.stateFile);
+    this.#sshKeys = [{ name: 'default' }, ...this.#config.sshKeys].map((key, index) => ({
+      id: `mock-key-${index + 1}`,
+      name: key.name,
+      fingerprint: key.fingerprint ?? fingerprintOf(key.name),
+    }));
+  }
+
+  // ---------------------------------------------------------------- contract
+
+  async validateCredentials(o?: Op): Promise<void> {
+    await this.#call('validateCredentials', 'account.get', o, () => undefined);
+  }
+
+  async createInstance(spec: InstanceSpec, o?: Op): Promise<Instance> {
+    throwIfAborted(o?.signal, PROVIDER_NAME);
+    const plan = this.#planCreate(spec);
+    const stored = await this.#call('createInstance', 'instances.create', o, () =>
+      this.#store.update((state) => this.#insert(state, plan)),
+    );
+    for (const message of stored.warnings) {
+      emit(this.#events, { type: 'warning', provider: PROVIDER_NAME, message, instanceId: stored.id });
+    }
+    return instanceView(stored, Date.now());
+  }
+
+  async getInstance(id: string, o?: Op): Promise<Instance | null> {
+    checkId(id, INSTANCE_ID, 'id');
+    const stored = await this.#call('getInstance', 'instances.get', o, () =>
+      this.#store.read((state) => state.instances.find((i) => i.id === id) ?? null),
+    );
+    return stored && instanceView(stored, Date.now());
+  }
+
+  async listInstances(filter?: ListFilter, o?: Op): Promise<Instance[]> {
+    const wanted = checkFilter(filter);
+    const found: StoredInstance[] = [];
+    // Walk the API's pages with a cursor (the last id seen): robust to creates and deletes between pages.
+    let after = 0;
+    for (;;) {
+      const page = await this.#call('listInstances', 'instances.list', o, () =>
+        this.#store.read((state) => listPage(state, after, this.#config.pageSize)),
+      );
+      found.push(...page.items);
+      if (page.next === null) break;
+      after = page.next;
+    }
+    const now = Date.now();
+    return found
+      .map((stored) => instanceView(stored, now))
+      .filter((i) => i.state !== 'terminated' && i.tags[MANAGED_BY_TAG] === MANAGED_BY_VALUE)
+      .filter((i) => Object.entries(wanted).every(([key, value]) => i.tags[key] === value));
+  }
+
+  async terminateInstance(id: string, o?: Op): Promise<void> {
+    checkId(id, INSTANCE_ID, 'id');
+    const terminated = await this.#call('terminateInstance', 'instances.delete', o, () =>
+      this.#store.update((state) => {
+        const instance = state.instances.find((i) => i.id === id);
+        if (!instance || !isLive(instance)) return false; // unknown or already gone: nothing to do
+        instance.terminatedAt = Date.now();
+        return true;
+      }),
+    );
+    if (terminated) {
+      emit(this.#events, { type: 'state', provider: PROVIDER_NAME, instanceId: id, state: 'terminated', providerState: 'terminated' });
+    }
+  }
+
+  async waitUntilReady(id: string, o?: WaitOptions): Promise<Instance> {
+    checkId(id, INSTANCE_ID, 'id');
+    if (o?.timeoutMs !== undefined && !(Number.isFinite(o.timeoutMs) && o.timeoutMs >= 0)) {
+      throw new InvalidInputError('timeoutMs', 'timeoutMs must be a non-negative number of milliseconds', p);
+    }
+    return pollUntilReady((instanceId, op) => this.getInstance(instanceId, op), id, {
+      provider: PROVIDER_NAME,
+      events: this.#events,
+      ...(o?.signal ? { signal: o.signal } : {}),
+      ...(o?.timeoutMs === undefined ? {} : { timeoutMs: o.timeoutMs }),
+    });
+  }
+
+  async createSnapshot(instanceId: string, name: string, o?: Op): Promise<Snapshot> {
+    this.#requireSnapshots();
+    checkId(instanceId, INSTANCE_ID, 'instanceId');
+    if (typeof name !== 'string' || name.trim() === '' || name.length > 63 || CONTROL_CHARS.test(name)) {
+      throw new InvalidInputError('name', 'A snapshot name must be 1-63 printable characters', p);
+    }
+    const stored = await this.#call('createSnapshot', 'snapshots.create', o, () =>
+      this.#store.update((state) => {
+        const instance = state.instances.find((i) => i.id === instanceId && isLive(i));
+        if (!instance) throw new NotFoundError(`Instance ${instanceId} does not exist`, { ...p, details: { instanceId } });
+        if (state.snapshots.some((s) => s.name === name)) {
+          throw new ConflictError(`A snapshot named "${name}" already exists`, { ...p, details: { name } });
+        }
+        const snapshot: StoredSnapshot = {
+          id: `mock-snapshot-${state.nextSnapshot++}`,
+          name,
+          instanceId,
+          region: instance.region,
+          architecture: instance.architecture,
+          sizeGb: SNAPSHOT_SIZE_GB,
+          createdAt: Date.now(),
+        };
+        state.snapshots.push(snapshot);
+        return snapshot;
+      }),
+    );
+    return snapshotView(stored);
+  }
+
+  async listSnapshots(o?: Op): Promise<Snapshot[]> {
+    this.#requireSnapshots();
+    const stored = await this.#call('listSnapshots', 'snapshots.list', o, () => this.#store.read((state) => state.snapshots));
+    return stored.map(snapshotView);
+  }
+
+  async deleteSnapshot(id: string, o?: Op): Promise<void> {
+    this.#requireSnapshots();
+    checkId(id, SNAPSHOT_ID, 'id');
+    await this.#call('deleteSnapshot', 'snapshots.delete', o, () =>
+      this.#store.update((state) => {
+        state.snapshots = state.snapshots.filter((s) => s.id !== id); // idempotent: absent is fine
+      }),
+    );
+  }
+
+  async listSshKeys(o?: Op): Promise<SshKey[]> {
+    if (!this.capabilities.sshKeys) throw notSupported('sshKeys', 'SSH keys are not offered by mock');
+    return this.#call('listSshKeys', 'sshKeys.list', o, () => this.#sshKeys.map((key) => ({ ...key })));
+  }
+
+  // ---------------------------------------------------------------- test controls
+
+  /** Makes the next `times` API requests fail with `fault` (quota and capacity wait for a create). */
+  failNext(fault: Fault, times = 1): void {
+    this.#faults.add(fault, times);
+  }
+
+  clearFaults(): void {
+    this.#faults.clear();
+  }
+
+  /** Limits live instances (managed or not); `null` lifts the limit. */
+  setQuota(maxLiveInstances: number | null): void {
+    if (maxLiveInstances !== null && !(Number.isInteger(maxLiveInstances) && maxLiveInstances >= 0)) {
+      throw new InvalidInputError('maxLiveInstances', 'The quota must be a non-negative integer or null', p);
+    }
+    this.#quota = maxLiveInstances;
+  }
+
+  /** Adds a running instance that this library does not manage (no managed-by tag). No request is counted. */
+  async seedUnmanagedInstance(name?: string): Promise<{ id: string; name: string }> {
+    const stored = this.#store.update((state) =>
+      this.#insert(
+        state,
+        {
+          name: name ?? `unmanaged-${state.nextInstance}`,
+          region: this.#config.region,
+          type: this.#catalog.table.small.amd64,
+          architecture: 'amd64',
+          spot: false,
+          tags: { owner: 'someone-else' },
+          image: { ubuntu: '24.04' },
+          sshKeys: [],
+          userData: null,
+          warnings: [],
+        },
+        { bootDelayMs: 0, ipDelayMs: 0 },
+      ),
+    );
+    return { id: stored.id, name: stored.name };
+  }
+
+  /** Forgets all instances, snapshots, faults, the quota and the call counts. */
+  reset(): void {
+    this.#faults.clear();
+    this.#quota = null;
+    for (const key of Object.keys(this.callCounts)) delete this.callCounts[key];
+    this.#store.reset();
+  }
+
+  // ---------------------------------------------------------------- internals
+
+  /** One API operation: a request through core's withRetry with the configured policy. */
+  #call<T>(method: string, operation: string, o: Op | undefined, handler: () => T): Promise<T> {
+    const signal = o?.signal;
+    return withRetry(() => this.#request(method, operation, signal, handler), {
+      ...this.#config.retry,
+      signal,
+      events: this.#events,
+      provider: PROVIDER_NAME,
+      operation,
+    });
+  }
+
+  /** One simulated API request, reported as a 'request' event. */
+  async #request<T>(method: string, operation: string, signal: AbortSignal | undefined, handler: () => T): Promise<T> {
+    throwIfAborted(signal, PROVIDER_NAME);
+    this.callCounts[method] = (this.callCounts[method] ?? 0) + 1;
+    const started = Date.now();
+    let status: number | undefined = 200;
+    try {
+      if (this.#config.latencyMs > 0) {
+        await sleep(this.#config.latencyMs, signal).catch(() => {
+          throw abortedError(signal, PROVIDER_NAME);
+        });
+      }
+      if (this.#config.token === INVALID_TOKEN) {
+        throw new AuthenticationError('The mock API refused the credentials (401 Unauthorized)', p);
+      }
+      const fault = this.#faults.take(operation);
+      if (fault !== undefined) {
+        const failure = faultFailure(fault, operation);
+        status = failure.status;
+        throw failure.error;
+      }
+      return handler();
+    } catch (error) {
+      if (status === 200) status = statusOf(error);
+      throw error;
+    } finally {
+      emit(this.#events, {
+        type: 'request',
+        provider: PROVIDER_NAME,
+        operation,
+        durationMs: Date.now() - started,
+        ...(status === undefined ? {} : { status }),
+      });
+    }
+  }
+
+  /** Everything about a create that can be checked without the cloud. */
+  #planCreate(spec: InstanceSpec): CreatePlan {
+    const resolved = resolveInstanceSpec(spec, { region: this.#config.region, provider: PROVIDER_NAME });
+    const warnings: string[] = [];
+    this.#catalog.checkRegion(resolved.region);
+
+    let architecture = resolved.architecture;
+    let requested = spec.architecture;
+    if (architecture === 'arm64' && !this.capabilities.architectures.includes('arm64')) {
+      if (this.#config.strict) throw notSupported('arm64', 'arm64 is not offered by mock');
+      warnings.push('arm64 not offered by mock; provisioned amd64');
+      architecture = 'amd64';
+      requested = 'amd64';
+    }
+    const { type, architecture: typeArchitecture } = this.#catalog.resolveType(resolved.size, architecture, requested);
+
+    let spot = resolved.spot;
+    if (spot && !this.capabilities.spot) {
+      if (this.#config.strict) throw notSupported('spot', 'spot instances are not offered by mock');
+      warnings.push('spot not offered by mock; provisioned on-demand');
+      spot = false;
+    }
+
+    const image = resolved.image;
+    if ('snapshot' in image) this.#requireSnapshots();
+    else this.#catalog.resolveImage(image, typeArchitecture);
+
+    if (resolved.sshKeys.length > 0) {
+      if (!this.capabilities.sshKeys) throw notSupported('sshKeys', 'SSH keys are not offered by mock');
+      const unknown = resolved.sshKeys.filter((name) => !this.#sshKeys.some((key) => key.name === name));
+      if (unknown.length > 0) {
+        throw new InvalidInputError(
+          'sshKeys',
+          `Unknown SSH key ${unknown.map((n) => `"${n}"`).join(', ')}; keys in the account: ${this.#sshKeys.map((k) => k.name).join(', ')}`,
+          p,
+        );
+      }
+    }
+
+    if (resolved.userData !== undefined && Buffer.byteLength(resolved.userData) > MAX_USER_DATA_BYTES) {
+      throw new InvalidInputError('userData', `userData must be at most ${MAX_USER_DATA_BYTES} bytes`, p);
+    }
+
+    checkTags(resolved.tags);
+    return {
+      name: resolved.name,
+      region: resolved.region,
+      type,
+      architecture: typeArchitecture,
+      spot,
+      tags: { ...resolved.tags, [MANAGED_BY_TAG]: MANAGED_BY_VALUE },
+      image,
+      sshKeys: resolved.sshKeys,
+      userData: resolved.userData ?? null,
+      warnings,
+    };
+  }
+
+  /** The create request's effect on the store: the checks that need state, then the insert. */
+  #insert(state: MockState, plan: CreatePlan, delays?: { bootDelayMs: number; ipDelayMs: number }): StoredInstance {
+    const live = state.instances.filter(isLive);
+    if (live.some((i) => i.name === plan.name)) {
+      throw new ConflictError(`An instance named "${plan.name}" already exists`, { ...p, details: { name: plan.name } });
+    }
+    if (this.#quota !== null && live.length >= this.#quota) {
+      throw new QuotaExceededError(`The account's limit of ${this.#quota} instances is reached`, {
+        ...p,
+        details: { limit: this.#quota, live: live.length },
+      });
+    }
+    let image: string;
+    if ('snapshot' in plan.image) {
+      const ref = plan.image.snapshot;
+      const snapshot = state.snapshots.find((s) => s.id === ref || s.name === ref);
+      if (!snapshot) {
+        throw new InvalidInputError('image', `Unknown snapshot "${ref}"`, p);
+      }
+      if (snapshot.architecture !== plan.architecture) {
+        throw new InvalidInputError('image', `Snapshot "${ref}" is ${snapshot.architecture}, the instance ${plan.architecture}`, p);
+      }
+      image = snapshot.id;
+    } else {
+      image = this.#catalog.resolveImage(plan.image, plan.architecture);
+    }
+    const address = allocatePublicIp(new Set(live.map((i) => i.publicIp)), state.ipCursor);
+    if (!address) throw new CapacityError(`No public IPv4 address is free in ${plan.region}`, p);
+    state.ipCursor = address.cursor;
+    const number = state.nextInstance++;
+    const stored: StoredInstance = {
+      id: `mock-${number}`,
+      name: plan.name,
+      region: plan.region,
+      type: plan.type,
+      architecture: plan.architecture,
+      spot: plan.spot,
+      tags: plan.tags,
+      image,
+      sshKeys: plan.sshKeys,
+      userData: plan.userData,
+      publicIp: address.ip,
+      privateIp: privateIpFor(number),
+      createdAt: Date.now(),
+      bootDelayMs: delays?.bootDelayMs ?? this.#config.bootDelayMs,
+      ipDelayMs: delays?.ipDelayMs ?? this.#config.ipDelayMs,
+      terminatedAt: null,
+      warnings: plan.warnings,
+    };
+    state.instances.push(stored);
+    return stored;
+  }
+
+  #requireSnapshots(): void {
+    if (!this.capabilities.snapshots) throw notSupported('snapshots', 'snapshots are not offered by mock');
+  }
+}
+
+export function createMockProvider(config?: MockConfig, context?: ProviderContext): MockProvider {
+  return new MockProvider(config, context);
+}
+
+// ---------------------------------------------------------------- helpers
+
+/** What the API says about an instance at time `now`: its state follows from time since creation. */
+export function instanceView(stored: StoredInstance, now: number): Instance {
+  const age = now - stored.createdAt;
+  let state: InstanceState;
+  let providerState: string;
+  if (stored.terminatedAt !== null) [state, providerState] = ['terminated', 'terminated'];
+  else if (age < stored.bootDelayMs) [state, providerState] = ['pending', 'provisioning'];
+  else [state, providerState] = ['running', 'running'];
+  const live = state !== 'terminated';
+  return {
+    id: stored.id,
+    provider: PROVIDER_NAME,
+    name: stored.name,
+    state,
+    providerState,
+    publicIp: state === 'running' && age >= stored.bootDelayMs + stored.ipDelayMs ? stored.publicIp : null,
+    privateIp: live ? stored.privateIp : null,
+    region: stored.region,
+    type: stored.type,
+    architecture: stored.architecture,
+    spot: stored.spot,
+    tags: { ...stored.tags },
+    createdAt: new Date(stored.createdAt),
+    warnings: [...stored.warnings],
+  };
+}
+
+function snapshotView(stored: StoredSnapshot): Snapshot {
+  return {
+    id: stored.id,
+    provider: PROVIDER_NAME,
+    name: stored.name,
+    instanceId: stored.instanceId,
+    region: stored.region,
+    sizeGb: stored.sizeGb,
+    createdAt: new Date(stored.createdAt),
+  };
+}
+
+/** One page of the list API: instances with an id number above `after`, in id order. */
+function listPage(state: Readonly<MockState>, after: number, pageSize: number): { items: StoredInstance[]; next: number | null } {
+  const sorted = state.instances
+    .map((instance) => ({ instance, number: idNumber(instance.id) }))
+    .filter((entry) => entry.number > after)
+    .sort((a, b) => a.number - b.number);
+  const page = sorted.slice(0, pageSize);
+  const last = page.at(-1);
+  return { items: page.map((e) => e.instance), next: sorted.length > pageSize && last ? last.number : null };
+}
+
+function idNumber(id: string): number {
+  return Number(INSTANCE_ID.exec(id)?.[1] ?? 0);
+}
+
+function checkId(id: unknown, pattern: RegExp, field: string): asserts id is string {
+  if (typeof id !== 'string' || !pattern.test(id)) {
+    const shape = pattern === SNAPSHOT_ID ? 'mock-snapshot-<n>' : 'mock-<n>';
+    throw new InvalidInputError(field, `Malformed id: ${field} must look like ${shape}`, p);
+  }
+}
+
+function checkFilter(filter: ListFilter | undefined): Record<string, string> {
+  if (filter === undefined) return {};
+  if (typeof filter !== 'object' || filter === null) throw new InvalidInputError('filter', 'filter must be an object', p);
+  const tags: unknown = filter.tags;
+  if (tags === undefined) return {};
+  if (typeof tags !== 'object' || tags === null || Array.isArray(tags)) {
+    throw new InvalidInputError('filter.tags', 'filter.tags must map tag keys to values', p);
+  }
+  for (const [key, value] of Object.entries(tags)) {
+    if (typeof value !== 'string') throw new InvalidInputError(`filter.tags.${key}`, `filter.tags.${key} must be a string`, p);
+  }
+  return tags as Record<string, string>;
+}
+
+function checkTags(tags: Record<string, string>): void {
+  for (const [key, value] of Object.entries(tags)) {
+    const field = `tags.${key}`;
+    if (key === MANAGED_BY_TAG) {
+      throw new InvalidInputError(field, `The tag key "${MANAGED_BY_TAG}" is reserved: Stagely sets it on what it creates`, p);
+    }
+    if (!TAG_KEY.test(key)) {
+      throw new InvalidInputError(
+        field,
+        'A tag key must be 1-63 letters, digits, ".", "_", "/" or "-", starting and ending with a letter or digit',
+        p,
+      );
+    }
+    if (value.length > MAX_TAG_VALUE || CONTROL_CHARS.test(value)) {
+      throw new InvalidInputError(field, `A tag value must be at most ${MAX_TAG_VALUE} printable characters`, p);
+    }
+  }
+}
+
+function notSupported(feature: string, message: string): NotSupportedError {
+  return new NotSupportedError(feature, message, p);
+}
+
+function statusOf(error: unknown): number | undefined {
+  if (!isStagelyError(error)) return 500;
+  switch (error.code) {
+    case 'INVALID_INPUT':
+      return 400;
+    case 'NOT_FOUND':
+      return 404;
+    case 'CONFLICT':
+      return 409;
+    case 'QUOTA_EXCEEDED':
+      return 403;
+    case 'CAPACITY':
+      return 503;
+    case 'NOT_SUPPORTED':
+      return 400;
+    case 'AUTHENTICATION':
+      return 401;
+    default:
+      return undefined; // aborted: no answer
+  }
+}
+
+/** A stable, SSH-style (MD5, colon-separated) fingerprint for a seeded key. */
+function fingerprintOf(name: string): string {
+  return createHash('md5').update(`mock-ssh-key:${name}`).digest('hex').match(/../g)!.join(':');
+}
