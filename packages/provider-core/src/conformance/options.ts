@@ -4,6 +4,7 @@
  * than passing silently.
  */
 import type { CloudProvider } from '../contract.js';
+import type { EventSink } from '../events.js';
 
 /** Faults the suite asks a provider's test double to inject into its next API call(s). */
 export type FaultKind =
@@ -14,22 +15,35 @@ export type FaultKind =
   | 'server-error' // 5xx: retried, then API (retryable)
   | 'connection-reset'; // socket reset: retried, then NETWORK
 
-export interface ConformanceHooks {
+/**
+ * Hooks into the provider's test double (or, live, the account). Each receives the group's
+ * provider, as `createProvider` made it, so a hook can reach a fake's test controls.
+ */
+export interface ConformanceHooks<P extends CloudProvider = CloudProvider> {
   /** Makes the next `times` API calls (default 1) fail with `fault`. */
-  injectFault?(fault: FaultKind, times?: number): void | Promise<void>;
+  injectFault?(fault: FaultKind, times: number, provider: P): void | Promise<void>;
   /** Clears injected faults. */
-  clearFaults?(): void | Promise<void>;
+  clearFaults?(provider: P): void | Promise<void>;
   /** Creates an instance in the account that this library does not manage (no managed-by label). */
-  seedUnmanagedInstance?(): Promise<{ id: string; name: string }>;
+  seedUnmanagedInstance?(provider: P): Promise<{ id: string; name: string }>;
   /** Runs after each group: removes leftovers (live runs: the sweeper). */
-  cleanup?(): void | Promise<void>;
+  cleanup?(provider: P): void | Promise<void>;
 }
 
-export interface ConformanceOptions {
-  /** Shown in the describe block; default the provider's name. */
+export interface ProviderOverrides {
+  strict?: boolean;
+  events?: EventSink;
+}
+
+export interface ConformanceOptions<P extends CloudProvider = CloudProvider> {
+  /** Shown in the outer describe block; default `provider`. */
   name?: string;
-  /** A fresh provider. `strict` asks for the strict variant (capability warnings become errors). */
-  createProvider(overrides?: { strict?: boolean }): CloudProvider | Promise<CloudProvider>;
+  /**
+   * A fresh provider. `strict` asks for the strict variant (capability warnings become errors);
+   * `events` is the sink to hand over as `context.events`, so the suite can check warning events
+   * and that no event carries a secret.
+   */
+  createProvider(overrides?: ProviderOverrides): P | Promise<P>;
   /** Region to create in. */
   region: string;
   /** A region the provider does not know; default `nowhere-9`. */
@@ -54,5 +68,5 @@ export interface ConformanceOptions {
   secrets?: string[];
   /** Per-test vitest timeout; default 30 s. */
   testTimeoutMs?: number;
-  hooks?: ConformanceHooks;
+  hooks?: ConformanceHooks<P>;
 }

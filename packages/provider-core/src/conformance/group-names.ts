@@ -1,0 +1,24 @@
+/**
+ * The stable names of the suite's groups: each group is one `describe` with this title, so a
+ * report (or the suite's own self-tests) can tell which promise of the contract a provider broke.
+ */
+export const GROUP_NAMES = {
+  contract: 'contract',
+  lifecycle: 'lifecycle',
+  terminate: 'terminate',
+  lookup: 'lookup',
+  specValidation: 'spec validation',
+  capabilities: 'capabilities',
+  tags: 'tags',
+  unmanaged: 'unmanaged',
+  pagination: 'pagination',
+  concurrency: 'concurrency',
+  abort: 'abort',
+  timeout: 'timeout',
+  snapshots: 'snapshots',
+  sshKeys: 'ssh keys',
+  faults: 'faults',
+} as const;
+
+export type GroupKey = keyof typeof GROUP_NAMES;
+export type GroupName = (typeof GROUP_NAMES)[GroupKey];

@@ -1,0 +1,45 @@
+/** The whole suite: every group, in an order where cheap checks come first. */
+import { describe } from 'vitest';
+import { describeAbortGroup } from './groups/abort.js';
+import { describeCapabilitiesGroup } from './groups/capabilities.js';
+import { describeConcurrencyGroup } from './groups/concurrency.js';
+import { describeContractGroup } from './groups/contract.js';
+import { describeFaultsGroup } from './groups/faults.js';
+import { describeLifecycleGroup } from './groups/lifecycle.js';
+import { describeLookupGroup } from './groups/lookup.js';
+import { describePaginationGroup } from './groups/pagination.js';
+import { describeSnapshotsGroup } from './groups/snapshots.js';
+import { describeSpecValidationGroup } from './groups/spec-validation.js';
+import { describeSshKeysGroup } from './groups/ssh-keys.js';
+import { describeTagsGroup } from './groups/tags.js';
+import { describeTerminateGroup } from './groups/terminate.js';
+import { describeTimeoutGroup } from './groups/timeout.js';
+import { describeUnmanagedGroup } from './groups/unmanaged.js';
+import type { GroupKey } from './group-names.js';
+import type { CloudProvider } from '../contract.js';
+import type { ConformanceOptions } from './options.js';
+
+export const CONFORMANCE_GROUPS: Readonly<Record<GroupKey, (options: ConformanceOptions) => void>> = {
+  contract: describeContractGroup,
+  lookup: describeLookupGroup,
+  specValidation: describeSpecValidationGroup,
+  lifecycle: describeLifecycleGroup,
+  terminate: describeTerminateGroup,
+  tags: describeTagsGroup,
+  unmanaged: describeUnmanagedGroup,
+  pagination: describePaginationGroup,
+  concurrency: describeConcurrencyGroup,
+  capabilities: describeCapabilitiesGroup,
+  abort: describeAbortGroup,
+  timeout: describeTimeoutGroup,
+  snapshots: describeSnapshotsGroup,
+  sshKeys: describeSshKeysGroup,
+  faults: describeFaultsGroup,
+};
+
+/** Describes every group for the provider `options.createProvider` makes. */
+export function describeProviderConformance<P extends CloudProvider>(options: ConformanceOptions<P>): void {
+  describe(`${options.name ?? 'provider'} conformance`, () => {
+    for (const describeGroup of Object.values(CONFORMANCE_GROUPS)) describeGroup(options);
+  });
+}
