@@ -1,11 +1,16 @@
 /** Abort plumbing shared by every call: an aborted call rejects with AbortedError. */
 import { AbortedError, isStagelyError } from './errors.js';
 
+/**
+ * The AbortedError for `signal`: its reason when that already is one, else a new one that says why
+ * (a timeout, a string given to `abort()`) and keeps the reason as `cause` (never in `toJSON()`).
+ */
 export function abortedError(signal: AbortSignal | undefined, provider?: string): AbortedError {
   const reason: unknown = signal?.reason;
   if (isStagelyError(reason, 'ABORTED')) return reason as AbortedError;
-  const message = reason instanceof Error && reason.name !== 'AbortError' ? `Aborted: ${reason.message}` : undefined;
-  return new AbortedError(message, { provider });
+  const why =
+    reason instanceof Error ? (reason.name === 'AbortError' ? undefined : reason.message) : typeof reason === 'string' ? reason : undefined;
+  return new AbortedError(why ? `Aborted: ${why}` : undefined, { provider, ...(reason === undefined ? {} : { cause: reason }) });
 }
 
 export function throwIfAborted(signal: AbortSignal | undefined, provider?: string): void {
@@ -13,12 +18,12 @@ export function throwIfAborted(signal: AbortSignal | undefined, provider?: strin
 }
 
 /** Resolves after `ms`, or rejects with AbortedError as soon as `signal` aborts. */
-export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  if (signal?.aborted) return Promise.reject(abortedError(signal));
+export function sleep(ms: number, signal?: AbortSignal, provider?: string): Promise<void> {
+  if (signal?.aborted) return Promise.reject(abortedError(signal, provider));
   return new Promise((resolve, reject) => {
     const onAbort = () => {
       clearTimeout(timer);
-      reject(abortedError(signal));
+      reject(abortedError(signal, provider));
     };
     const timer = setTimeout(() => {
       signal?.removeEventListener('abort', onAbort);

@@ -72,7 +72,12 @@ export class StagelyError extends Error {
    * True for a StagelyError from any copy of core. On a subclass, also checks the code:
    * `RateLimitError.isInstance(e)`.
    */
-  static isInstance<T extends typeof StagelyError>(this: T, value: unknown): value is InstanceType<T> {
+  // `this` is typed structurally: subclasses have other constructor signatures, so `typeof
+  // StagelyError` would refuse `RateLimitError.isInstance(e)`.
+  static isInstance<T extends StagelyError>(
+    this: { readonly code: ErrorCode | undefined; readonly prototype: T },
+    value: unknown,
+  ): value is T {
     if (typeof value !== 'object' || value === null || (value as Record<symbol, unknown>)[MARKER] !== true) {
       return false;
     }
@@ -98,6 +103,8 @@ export function isStagelyError(value: unknown, code?: ErrorCode): value is Stage
   return StagelyError.isInstance(value) && (code === undefined || value.code === code);
 }
 
+// Subclasses copy their typed fields into `details` last, so that a caller's `details` cannot
+// make the two disagree.
 type Opts = Omit<StagelyErrorOptions, 'retryable'>;
 
 export class AuthenticationError extends StagelyError {
@@ -148,7 +155,7 @@ export class InvalidInputError extends StagelyError {
   static override readonly code = 'INVALID_INPUT' as const;
   readonly field: string;
   constructor(field: string, message: string, options: Opts = {}) {
-    super('INVALID_INPUT', message, { ...options, retryable: false, details: { field, ...options.details } });
+    super('INVALID_INPUT', message, { ...options, retryable: false, details: { ...options.details, field } });
     this.field = field;
   }
 }
@@ -157,7 +164,7 @@ export class NotSupportedError extends StagelyError {
   static override readonly code = 'NOT_SUPPORTED' as const;
   readonly feature: string;
   constructor(feature: string, message: string, options: Opts = {}) {
-    super('NOT_SUPPORTED', message, { ...options, retryable: false, details: { feature, ...options.details } });
+    super('NOT_SUPPORTED', message, { ...options, retryable: false, details: { ...options.details, feature } });
     this.feature = feature;
   }
 }
@@ -177,7 +184,7 @@ export class TimeoutError extends StagelyError {
     super('TIMEOUT', message ?? `${operation} timed out after ${elapsedMs} ms`, {
       ...options,
       retryable: true,
-      details: { operation, elapsedMs, ...options.details },
+      details: { ...options.details, operation, elapsedMs },
     });
     this.operation = operation;
     this.elapsedMs = elapsedMs;
@@ -199,7 +206,7 @@ export class ApiError extends StagelyError {
     super('API', message, {
       ...options,
       retryable: status !== undefined && status >= 500,
-      details: { status, ...options.details },
+      details: { ...options.details, status },
     });
     this.status = status;
   }
@@ -237,7 +244,7 @@ export class ProviderNotInstalledError extends StagelyError {
     super(
       'PROVIDER_NOT_INSTALLED',
       `Provider "${provider}" is not installed (tried ${tried.join(', ')}). Install it with: ${installCommand}`,
-      { ...options, retryable: false, details: { tried, installCommand, ...options.details } },
+      { ...options, retryable: false, details: { ...options.details, tried, installCommand } },
     );
     this.tried = tried;
     this.installCommand = installCommand;

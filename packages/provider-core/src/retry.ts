@@ -5,7 +5,7 @@
  */
 import { sleep, throwIfAborted } from './abort.js';
 import { emit, type EventSink } from './events.js';
-import { isStagelyError, type StagelyError } from './errors.js';
+import { InvalidInputError, isStagelyError } from './errors.js';
 
 export interface RetryPolicy {
   /** Total attempts including the first; default 5. */
@@ -19,8 +19,11 @@ export interface RetryPolicy {
   signal?: AbortSignal | undefined;
   /** Decides what is retried; default: StagelyErrors with `retryable`. */
   isRetryable?: (error: unknown) => boolean;
-  /** Reported before each retry (also as `retry` / `rate-limit` events when `events` is given). */
-  onRetry?: (info: { attempt: number; delayMs: number; error: StagelyError }) => void;
+  /**
+   * Reported before each retry (also as `retry` / `rate-limit` events when `events` is given).
+   * `error` is a StagelyError unless a custom `isRetryable` lets other errors through.
+   */
+  onRetry?: (info: { attempt: number; delayMs: number; error: unknown }) => void;
   events?: EventSink | undefined;
   provider?: string;
   operation?: string;
@@ -50,6 +53,7 @@ export function backoffDelay(attempt: number, error: unknown, policy: RetryPolic
 }
 
 export async function withRetry<T>(fn: (attempt: number) => Promise<T>, policy: RetryPolicy = {}): Promise<T> {
+  checkPolicy(policy);
   const maxAttempts = policy.maxAttempts ?? DEFAULT_RETRY_POLICY.maxAttempts;
   const maxElapsedMs = policy.maxElapsedMs ?? DEFAULT_RETRY_POLICY.maxElapsedMs;
   const isRetryable = policy.isRetryable ?? defaultIsRetryable;
@@ -59,17 +63,37 @@ export async function withRetry<T>(fn: (attempt: number) => Promise<T>, policy: 
     try {
       return await fn(attempt);
     } catch (error) {
-      if (attempt >= maxAttempts || !isRetryable(error) || !isStagelyError(error)) throw error;
+      if (attempt >= maxAttempts || !isRetryable(error)) throw error;
+      // An abort that `fn` did not notice ends here, without a retry being reported.
+      throwIfAborted(policy.signal, policy.provider);
       const delayMs = backoffDelay(attempt, error, policy);
       if (Date.now() - started + delayMs > maxElapsedMs) throw error;
       policy.onRetry?.({ attempt, delayMs, error });
-      const provider = policy.provider ?? error.provider ?? 'unknown';
+      const stagely = isStagelyError(error) ? error : undefined;
+      const provider = policy.provider ?? stagely?.provider ?? 'unknown';
       const operation = policy.operation ?? 'call';
-      if (error.code === 'RATE_LIMITED') {
-        emit(policy.events, { type: 'rate-limit', provider, operation, retryAfterMs: error.retryAfterMs });
+      if (stagely?.code === 'RATE_LIMITED') {
+        emit(policy.events, { type: 'rate-limit', provider, operation, retryAfterMs: stagely.retryAfterMs });
       }
-      emit(policy.events, { type: 'retry', provider, operation, attempt, delayMs, code: error.code });
-      await sleep(delayMs, policy.signal);
+      emit(policy.events, { type: 'retry', provider, operation, attempt, delayMs, code: stagely?.code ?? 'UNKNOWN' });
+      await sleep(delayMs, policy.signal, policy.provider);
+    }
+  }
+}
+
+/** A policy with a nonsensical bound would retry forever or never: refuse it, naming the field. */
+function checkPolicy(policy: RetryPolicy): void {
+  const fields = [
+    ['maxAttempts', policy.maxAttempts, 1],
+    ['baseDelayMs', policy.baseDelayMs, 0],
+    ['maxDelayMs', policy.maxDelayMs, 0],
+    ['maxElapsedMs', policy.maxElapsedMs, 0],
+  ] as const;
+  for (const [field, value, min] of fields) {
+    if (value !== undefined && !(value >= min)) {
+      throw new InvalidInputError(`retry.${field}`, `Invalid retry policy: ${field} must be a number >= ${min}, got ${String(value)}`, {
+        provider: policy.provider,
+      });
     }
   }
 }

@@ -60,7 +60,9 @@ export function resolveInstanceSpec(
   const parsed = instanceSpecSchema.safeParse(spec);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
-    const field = fieldPath(issue.path) || 'spec';
+    // An unknown key is reported on its parent object; name the key itself.
+    const path = issue.code === 'unrecognized_keys' && issue.keys[0] !== undefined ? [...issue.path, issue.keys[0]] : issue.path;
+    const field = fieldPath(path) || 'spec';
     throw new InvalidInputError(field, `Invalid instance spec: ${field} ${issue.message}`, { provider: defaults.provider });
   }
   return {
