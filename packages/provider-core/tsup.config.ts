@@ -13,4 +13,7 @@ export default defineConfig({
   target: 'node20',
   // vitest is an optional peer of ./conformance: never bundled.
   external: ['vitest'],
+  // p-limit 7 is ESM-only: the CJS build's interop would take its namespace for the function, so it
+  // (and its one dependency) is bundled.
+  noExternal: ['p-limit', 'yocto-queue'],
 });

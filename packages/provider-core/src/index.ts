@@ -8,3 +8,4 @@ export * from './wait.js';
 export * from './provision.js';
 export * from './spec.js';
 export * from './redact.js';
+export * from './plan/index.js';

@@ -1,0 +1,192 @@
+/**
+ * `apply(provider, plan, opts)` (DESIGN §6): carries a plan out. Deletes, replacements and creates run
+ * through one bounded queue (deletes are queued first, so they free quota for the creates); every create
+ * goes through `provisionInstance` (create, wait until ready, terminate on any failure), so a host that
+ * fails leaves no half-made instance behind. Idempotent: a create whose host already exists and matches
+ * is skipped, and terminating an instance that is already gone succeeds.
+ */
+import pLimit from 'p-limit';
+import { abortedError, throwIfAborted } from '../abort.js';
+import type { CloudProvider, Instance, InstanceSpec, Op } from '../contract.js';
+import { ConflictError, InvalidInputError, isStagelyError } from '../errors.js';
+import { provisionInstance } from '../provision.js';
+import { createRedactor } from '../redact.js';
+import { ApplyError } from './apply-error.js';
+import { differences, type CreateSpec } from './compare.js';
+import { validatePlan } from './schema.js';
+import { ENV_TAG, HOST_TAG } from './tags.js';
+import type { AppliedInstance, ApplyAction, ApplyFailure, ApplyOptions, ApplyProgressEvent, ApplyResult, Plan } from './types.js';
+
+export const DEFAULT_APPLY_CONCURRENCY = 4;
+
+/** Scrubs Authorization-like text from errors that did not come through a provider's own mapping. */
+const scrub = createRedactor([]);
+
+interface Target {
+  name: string;
+  host: string | null;
+}
+
+export async function apply(provider: CloudProvider, plan: Plan, options: ApplyOptions = {}): Promise<ApplyResult> {
+  const concurrency = options.concurrency ?? DEFAULT_APPLY_CONCURRENCY;
+  if (!Number.isInteger(concurrency) || concurrency < 1) {
+    throw new InvalidInputError('concurrency', 'Invalid apply option: concurrency must be a whole number of at least 1');
+  }
+  const { readyTimeoutMs, signal } = options;
+  if (readyTimeoutMs !== undefined && !(Number.isFinite(readyTimeoutMs) && readyTimeoutMs > 0)) {
+    throw new InvalidInputError('readyTimeoutMs', 'Invalid apply option: readyTimeoutMs must be a positive number of milliseconds');
+  }
+  const valid = validatePlan(plan);
+  if (valid.provider !== provider.name) {
+    throw new InvalidInputError('plan.provider', `The plan was made for provider "${valid.provider}", not "${provider.name}"`);
+  }
+  const { environment } = valid;
+  throwIfAborted(signal, provider.name);
+  const op: Op = signal ? { signal } : {};
+
+  // Look again right before changing anything: a repeated or concurrent apply may have created a host.
+  const current = new Map<string, Instance[]>();
+  if (valid.create.length + valid.replace.length > 0) {
+    for (const instance of await provider.listInstances({ tags: { [ENV_TAG]: environment } }, op)) {
+      const host = instance.tags[HOST_TAG];
+      if (host === undefined || instance.state === 'terminated') continue;
+      current.set(host, [...(current.get(host) ?? []), instance]);
+    }
+  }
+
+  const created: AppliedInstance[] = [];
+  const deleted: AppliedInstance[] = [];
+  const skipped: AppliedInstance[] = [];
+  const failed: ApplyFailure[] = [];
+  const errors = new Map<ApplyFailure, unknown>();
+
+  const report = (target: Target, action: ApplyAction, status: ApplyProgressEvent['status'], extra: Partial<ApplyProgressEvent> = {}) => {
+    try {
+      options.onProgress?.({ environment, name: target.name, host: target.host, action, status, ...extra });
+    } catch {
+      // A listener's bug is not the apply's failure.
+    }
+  };
+
+  const terminate = async (target: Target, action: ApplyAction, instanceId: string) => {
+    report(target, action, 'deleting', { instanceId });
+    await provider.terminateInstance(instanceId, op);
+    deleted.push({ name: target.name, host: target.host, instanceId });
+    report(target, action, 'deleted', { instanceId });
+  };
+
+  const create = async (target: Target & { host: string }, action: ApplyAction, spec: CreateSpec, state: { instanceId?: string }, replacedId?: string) => {
+    const existing = (current.get(target.host) ?? []).filter((instance) => instance.id !== replacedId);
+    const match = existing.find((instance) => differences(spec, instance).length === 0);
+    if (match) {
+      skipped.push({ name: target.name, host: target.host, instanceId: match.id, publicIp: match.publicIp });
+      report(target, action, 'skipped', { instanceId: match.id });
+      return;
+    }
+    if (existing[0]) {
+      const fields = differences(spec, existing[0]).map((d) => d.field).join(', ');
+      throw new ConflictError(
+        `Host "${target.host}" already exists as instance ${existing[0].id} and differs from the plan (${fields}); plan again`,
+        { provider: provider.name, details: { instanceId: existing[0].id } },
+      );
+    }
+    report(target, action, 'creating');
+    const observed = withCreateHook(provider, (instance) => {
+      state.instanceId = instance.id;
+      report(target, action, 'waiting', { instanceId: instance.id });
+    });
+    const ready = await provisionInstance(observed, spec as InstanceSpec, {
+      ...op,
+      ...(readyTimeoutMs === undefined ? {} : { timeoutMs: readyTimeoutMs }),
+    });
+    created.push({ name: target.name, host: target.host, instanceId: ready.id, publicIp: ready.publicIp });
+    report(target, action, 'ready', { instanceId: ready.id });
+  };
+
+  const limit = pLimit(concurrency);
+  const job = (target: Target, action: ApplyAction, work: (state: { instanceId?: string }) => Promise<void>) => {
+    report(target, action, 'queued');
+    return limit(async () => {
+      const state: { instanceId?: string } = {};
+      try {
+        throwIfAborted(signal, provider.name);
+        await work(state);
+      } catch (error) {
+        const failure = toFailure(target, action, error, state.instanceId);
+        failed.push(failure);
+        errors.set(failure, error);
+        report(target, action, 'failed', {
+          ...(failure.instanceId === undefined ? {} : { instanceId: failure.instanceId }),
+          error: { code: failure.code, message: failure.message },
+        });
+      }
+    });
+  };
+
+  await Promise.all([
+    ...valid.delete.map((entry) =>
+      job(entry, 'delete', async (state) => {
+        state.instanceId = entry.instanceId;
+        await terminate(entry, 'delete', entry.instanceId);
+      }),
+    ),
+    ...valid.replace.map((entry) =>
+      job(entry, 'replace', async (state) => {
+        state.instanceId = entry.instanceId;
+        await terminate(entry, 'replace', entry.instanceId);
+        delete state.instanceId;
+        await create(entry, 'replace', entry.spec, state, entry.instanceId);
+      }),
+    ),
+    ...valid.create.map((entry) => job(entry, 'create', (state) => create(entry, 'create', entry.spec, state))),
+  ]);
+
+  for (const list of [created, deleted, skipped]) list.sort(byNameThenId);
+  failed.sort(byNameThenId);
+  const result: ApplyResult = { environment, created, deleted, skipped, conflicts: valid.conflicts };
+  if (failed.length === 0) return result;
+
+  const aborted = signal?.aborted === true;
+  throw new ApplyError(
+    { ...result, failed, aborted },
+    { provider: provider.name, cause: aborted ? abortedError(signal, provider.name) : errors.get(failed[0]!) },
+  );
+}
+
+function toFailure(target: Target, action: ApplyAction, error: unknown, instanceId: string | undefined): ApplyFailure {
+  const failure: ApplyFailure = {
+    name: target.name,
+    host: target.host,
+    action,
+    code: isStagelyError(error) ? error.code : 'UNEXPECTED',
+    message: isStagelyError(error) ? error.message : scrub(error instanceof Error ? error.message : String(error)),
+  };
+  if (instanceId !== undefined) failure.instanceId = instanceId;
+  // provisionInstance notes whether it could terminate what it created before the failure.
+  const cleanup = isStagelyError(error) ? (error.details.cleanup as { terminated?: unknown } | undefined) : undefined;
+  if (typeof cleanup?.terminated === 'boolean') failure.terminated = cleanup.terminated;
+  return failure;
+}
+
+function byNameThenId(a: { name: string; instanceId?: string }, b: { name: string; instanceId?: string }): number {
+  const x = `${a.name}\u0000${a.instanceId ?? ''}`;
+  const y = `${b.name}\u0000${b.instanceId ?? ''}`;
+  return x < y ? -1 : x > y ? 1 : 0;
+}
+
+/** The provider as it is, except that `onCreated` hears of each accepted create (to report `waiting`). */
+function withCreateHook(provider: CloudProvider, onCreated: (instance: Instance) => void): CloudProvider {
+  return new Proxy(provider, {
+    get(target, property) {
+      if (property === 'createInstance') {
+        return async (spec: InstanceSpec, o?: Op) => {
+          const instance = await target.createInstance(spec, o);
+          onCreated(instance);
+          return instance;
+        };
+      }
+      const value: unknown = Reflect.get(target, property, target);
+      return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
+    },
+  });
+}
