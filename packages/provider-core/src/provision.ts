@@ -27,22 +27,33 @@ export async function provisionInstance(
       ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
     });
   } catch (error) {
-    if (options.keepOnFailure) throw error;
+    if (options.keepOnFailure) {
+      annotate(error, { instanceId: created.id, terminated: false, kept: true });
+      throw error;
+    }
     // The caller's signal may be what failed us: cleanup runs without it, bounded by retries.
     try {
-      await withRetry(() => provider.terminateInstance(created.id), { maxAttempts: 5, provider: provider.name });
+      await withRetry(() => provider.terminateInstance(created.id), {
+        maxAttempts: 5,
+        provider: provider.name,
+        operation: 'terminateInstance',
+      });
       annotate(error, { instanceId: created.id, terminated: true });
     } catch (cleanupError) {
-      annotate(error, {
-        instanceId: created.id,
-        terminated: false,
-        cleanupError: isStagelyError(cleanupError) ? cleanupError.code : String(cleanupError),
-      });
+      annotate(error, { instanceId: created.id, terminated: false, cleanupError: describe(cleanupError) });
     }
     throw error;
   }
 }
 
+/** Says where the instance went, so a caller can find one that was kept or could not be removed. */
 function annotate(error: unknown, cleanup: Record<string, unknown>): void {
   if (isStagelyError(error)) error.details.cleanup = cleanup;
+}
+
+// Mapped errors are safe to repeat; of anything else only the class name, since a raw SDK error's
+// message or fields may carry request details.
+function describe(error: unknown): { code: string; message?: string; name?: string } {
+  if (isStagelyError(error)) return { code: error.code, message: error.message };
+  return { code: 'UNKNOWN', ...(error instanceof Error ? { name: error.name } : {}) };
 }
