@@ -26,7 +26,10 @@ const typeName = z.string().trim().min(1);
 export const mockConfigSchema = z.strictObject({
   /** A fake credential; the token `invalid` makes every call fail with AUTHENTICATION. */
   token: z.string().min(1).default('mock-token'),
-  region: z.enum(KNOWN_REGIONS, { error: `must be one of ${KNOWN_REGIONS.join(', ')}` }).default('mock-1'),
+  region: z
+    .string()
+    .refine((region) => (KNOWN_REGIONS as readonly string[]).includes(region), { error: `must be one of ${KNOWN_REGIONS.join(', ')}` })
+    .default('mock-1'),
   /** Time from create until the instance is running. */
   bootDelayMs: delay.default(300),
   /** Extra time after running until the public IP appears. */

@@ -21,13 +21,10 @@ import {
   TimeoutError,
   type ErrorCode,
 } from '@stagely/provider-core';
+import type { FaultKind } from '@stagely/provider-core/conformance';
 
-/**
- * The conformance suite's fault kinds (`FaultKind` in `@stagely/provider-core/conformance`,
- * repeated here until that entry point exports it).
- */
-export type FaultKind = 'unauthorized' | 'forbidden' | 'rate-limited' | 'quota' | 'server-error' | 'connection-reset';
-
+export type { FaultKind };
+/** What `failNext` takes: one of the conformance suite's fault kinds, or any error code. */
 export type Fault = FaultKind | ErrorCode;
 
 /** The Retry-After the mock's 429 carries: short, so that retry tests stay fast. */

@@ -23,6 +23,7 @@ import {
   NotSupportedError,
   pollUntilReady,
   QuotaExceededError,
+  createRedactor,
   resolveInstanceSpec,
   sleep,
   throwIfAborted,
@@ -37,6 +38,7 @@ import {
   type ListFilter,
   type Op,
   type ProviderContext,
+  type Redactor,
   type Snapshot,
   type SshKey,
   type WaitOptions,
@@ -91,6 +93,7 @@ export class MockProvider implements CloudProvider {
   readonly #catalog: Catalog;
   readonly #faults = new FaultQueue();
   readonly #sshKeys: SshKey[];
+  readonly #redact: Redactor;
   #quota: number | null = null;
 
   constructor(config: MockConfig = {}, context: ProviderContext = {}) {
@@ -105,6 +108,7 @@ export class MockProvider implements CloudProvider {
     });
     this.#catalog = new Catalog({ sizes: this.#config.sizes, architectures: this.capabilities.architectures });
     this.#store = createStore(this.#config.stateFile);
+    this.#redact = createRedactor([this.#config.token]);
     this.#sshKeys = [{ name: 'default' }, ...this.#config.sshKeys].map((key, index) => ({
       id: `mock-key-${index + 1}`,
       name: key.name,
@@ -114,126 +118,146 @@ export class MockProvider implements CloudProvider {
 
   // ---------------------------------------------------------------- contract
 
-  async validateCredentials(o?: Op): Promise<void> {
-    await this.#call('validateCredentials', 'account.get', o, () => undefined);
-  }
-
-  async createInstance(spec: InstanceSpec, o?: Op): Promise<Instance> {
-    throwIfAborted(o?.signal, PROVIDER_NAME);
-    const plan = this.#planCreate(spec);
-    const stored = await this.#call('createInstance', 'instances.create', o, () =>
-      this.#store.update((state) => this.#insert(state, plan)),
-    );
-    for (const message of stored.warnings) {
-      emit(this.#events, { type: 'warning', provider: PROVIDER_NAME, message, instanceId: stored.id });
-    }
-    return instanceView(stored, Date.now());
-  }
-
-  async getInstance(id: string, o?: Op): Promise<Instance | null> {
-    checkId(id, INSTANCE_ID, 'id');
-    const stored = await this.#call('getInstance', 'instances.get', o, () =>
-      this.#store.read((state) => state.instances.find((i) => i.id === id) ?? null),
-    );
-    return stored && instanceView(stored, Date.now());
-  }
-
-  async listInstances(filter?: ListFilter, o?: Op): Promise<Instance[]> {
-    const wanted = checkFilter(filter);
-    const found: StoredInstance[] = [];
-    // Walk the API's pages with a cursor (the last id seen): robust to creates and deletes between pages.
-    let after = 0;
-    for (;;) {
-      const page = await this.#call('listInstances', 'instances.list', o, () =>
-        this.#store.read((state) => listPage(state, after, this.#config.pageSize)),
-      );
-      found.push(...page.items);
-      if (page.next === null) break;
-      after = page.next;
-    }
-    const now = Date.now();
-    return found
-      .map((stored) => instanceView(stored, now))
-      .filter((i) => i.state !== 'terminated' && i.tags[MANAGED_BY_TAG] === MANAGED_BY_VALUE)
-      .filter((i) => Object.entries(wanted).every(([key, value]) => i.tags[key] === value));
-  }
-
-  async terminateInstance(id: string, o?: Op): Promise<void> {
-    checkId(id, INSTANCE_ID, 'id');
-    const terminated = await this.#call('terminateInstance', 'instances.delete', o, () =>
-      this.#store.update((state) => {
-        const instance = state.instances.find((i) => i.id === id);
-        if (!instance || !isLive(instance)) return false; // unknown or already gone: nothing to do
-        instance.terminatedAt = Date.now();
-        return true;
-      }),
-    );
-    if (terminated) {
-      emit(this.#events, { type: 'state', provider: PROVIDER_NAME, instanceId: id, state: 'terminated', providerState: 'terminated' });
-    }
-  }
-
-  async waitUntilReady(id: string, o?: WaitOptions): Promise<Instance> {
-    checkId(id, INSTANCE_ID, 'id');
-    if (o?.timeoutMs !== undefined && !(Number.isFinite(o.timeoutMs) && o.timeoutMs >= 0)) {
-      throw new InvalidInputError('timeoutMs', 'timeoutMs must be a non-negative number of milliseconds', p);
-    }
-    return pollUntilReady((instanceId, op) => this.getInstance(instanceId, op), id, {
-      provider: PROVIDER_NAME,
-      events: this.#events,
-      ...(o?.signal ? { signal: o.signal } : {}),
-      ...(o?.timeoutMs === undefined ? {} : { timeoutMs: o.timeoutMs }),
+  validateCredentials(o?: Op): Promise<void> {
+    return this.#guard(async () => {
+      await this.#call('validateCredentials', 'account.get', o, () => undefined);
     });
   }
 
-  async createSnapshot(instanceId: string, name: string, o?: Op): Promise<Snapshot> {
-    this.#requireSnapshots();
-    checkId(instanceId, INSTANCE_ID, 'instanceId');
-    if (typeof name !== 'string' || name.trim() === '' || name.length > 63 || CONTROL_CHARS.test(name)) {
-      throw new InvalidInputError('name', 'A snapshot name must be 1-63 printable characters', p);
-    }
-    const stored = await this.#call('createSnapshot', 'snapshots.create', o, () =>
-      this.#store.update((state) => {
-        const instance = state.instances.find((i) => i.id === instanceId && isLive(i));
-        if (!instance) throw new NotFoundError(`Instance ${instanceId} does not exist`, { ...p, details: { instanceId } });
-        if (state.snapshots.some((s) => s.name === name)) {
-          throw new ConflictError(`A snapshot named "${name}" already exists`, { ...p, details: { name } });
-        }
-        const snapshot: StoredSnapshot = {
-          id: `mock-snapshot-${state.nextSnapshot++}`,
-          name,
-          instanceId,
-          region: instance.region,
-          architecture: instance.architecture,
-          sizeGb: SNAPSHOT_SIZE_GB,
-          createdAt: Date.now(),
-        };
-        state.snapshots.push(snapshot);
-        return snapshot;
-      }),
-    );
-    return snapshotView(stored);
+  createInstance(spec: InstanceSpec, o?: Op): Promise<Instance> {
+    return this.#guard(async () => {
+      throwIfAborted(o?.signal, PROVIDER_NAME);
+      const plan = this.#planCreate(spec);
+      const stored = await this.#call('createInstance', 'instances.create', o, () =>
+        this.#store.update((state) => this.#insert(state, plan)),
+      );
+      for (const message of stored.warnings) {
+        emit(this.#events, { type: 'warning', provider: PROVIDER_NAME, message, instanceId: stored.id });
+      }
+      return instanceView(stored, Date.now());
+    });
   }
 
-  async listSnapshots(o?: Op): Promise<Snapshot[]> {
-    this.#requireSnapshots();
-    const stored = await this.#call('listSnapshots', 'snapshots.list', o, () => this.#store.read((state) => state.snapshots));
-    return stored.map(snapshotView);
+  getInstance(id: string, o?: Op): Promise<Instance | null> {
+    return this.#guard(async () => {
+      checkId(id, INSTANCE_ID, 'id');
+      const stored = await this.#call('getInstance', 'instances.get', o, () =>
+        this.#store.read((state) => state.instances.find((i) => i.id === id) ?? null),
+      );
+      return stored && instanceView(stored, Date.now());
+    });
   }
 
-  async deleteSnapshot(id: string, o?: Op): Promise<void> {
-    this.#requireSnapshots();
-    checkId(id, SNAPSHOT_ID, 'id');
-    await this.#call('deleteSnapshot', 'snapshots.delete', o, () =>
-      this.#store.update((state) => {
-        state.snapshots = state.snapshots.filter((s) => s.id !== id); // idempotent: absent is fine
-      }),
-    );
+  listInstances(filter?: ListFilter, o?: Op): Promise<Instance[]> {
+    return this.#guard(async () => {
+      const wanted = checkFilter(filter);
+      const found: StoredInstance[] = [];
+      // Walk the API's pages with a cursor (the last id seen): robust to creates and deletes between pages.
+      let after = 0;
+      for (;;) {
+        const page = await this.#call('listInstances', 'instances.list', o, () =>
+          this.#store.read((state) => listPage(state, after, this.#config.pageSize)),
+        );
+        found.push(...page.items);
+        if (page.next === null) break;
+        after = page.next;
+      }
+      const now = Date.now();
+      return found
+        .map((stored) => instanceView(stored, now))
+        .filter((i) => i.state !== 'terminated' && i.tags[MANAGED_BY_TAG] === MANAGED_BY_VALUE)
+        .filter((i) => Object.entries(wanted).every(([key, value]) => i.tags[key] === value));
+    });
   }
 
-  async listSshKeys(o?: Op): Promise<SshKey[]> {
-    if (!this.capabilities.sshKeys) throw notSupported('sshKeys', 'SSH keys are not offered by mock');
-    return this.#call('listSshKeys', 'sshKeys.list', o, () => this.#sshKeys.map((key) => ({ ...key })));
+  terminateInstance(id: string, o?: Op): Promise<void> {
+    return this.#guard(async () => {
+      checkId(id, INSTANCE_ID, 'id');
+      const terminated = await this.#call('terminateInstance', 'instances.delete', o, () =>
+        this.#store.update((state) => {
+          const instance = state.instances.find((i) => i.id === id);
+          if (!instance || !isLive(instance)) return false; // unknown or already gone: nothing to do
+          instance.terminatedAt = Date.now();
+          return true;
+        }),
+      );
+      if (terminated) {
+        emit(this.#events, { type: 'state', provider: PROVIDER_NAME, instanceId: id, state: 'terminated', providerState: 'terminated' });
+      }
+    });
+  }
+
+  waitUntilReady(id: string, o?: WaitOptions): Promise<Instance> {
+    return this.#guard(async () => {
+      checkId(id, INSTANCE_ID, 'id');
+      if (o?.timeoutMs !== undefined && !(Number.isFinite(o.timeoutMs) && o.timeoutMs >= 0)) {
+        throw new InvalidInputError('timeoutMs', 'timeoutMs must be a non-negative number of milliseconds', p);
+      }
+      return pollUntilReady((instanceId, op) => this.getInstance(instanceId, op), id, {
+        provider: PROVIDER_NAME,
+        events: this.#events,
+        ...(o?.signal ? { signal: o.signal } : {}),
+        ...(o?.timeoutMs === undefined ? {} : { timeoutMs: o.timeoutMs }),
+      });
+    });
+  }
+
+  createSnapshot(instanceId: string, name: string, o?: Op): Promise<Snapshot> {
+    return this.#guard(async () => {
+      this.#requireSnapshots();
+      checkId(instanceId, INSTANCE_ID, 'instanceId');
+      if (typeof name !== 'string' || name.trim() === '' || name.length > 63 || CONTROL_CHARS.test(name)) {
+        throw new InvalidInputError('name', 'A snapshot name must be 1-63 printable characters', p);
+      }
+      const stored = await this.#call('createSnapshot', 'snapshots.create', o, () =>
+        this.#store.update((state) => {
+          const instance = state.instances.find((i) => i.id === instanceId && isLive(i));
+          if (!instance) throw new NotFoundError(`Instance ${instanceId} does not exist`, { ...p, details: { instanceId } });
+          if (state.snapshots.some((s) => s.name === name)) {
+            throw new ConflictError(`A snapshot named "${name}" already exists`, { ...p, details: { name } });
+          }
+          const snapshot: StoredSnapshot = {
+            id: `mock-snapshot-${state.nextSnapshot++}`,
+            name,
+            instanceId,
+            region: instance.region,
+            architecture: instance.architecture,
+            sizeGb: SNAPSHOT_SIZE_GB,
+            createdAt: Date.now(),
+          };
+          state.snapshots.push(snapshot);
+          return snapshot;
+        }),
+      );
+      return snapshotView(stored);
+    });
+  }
+
+  listSnapshots(o?: Op): Promise<Snapshot[]> {
+    return this.#guard(async () => {
+      this.#requireSnapshots();
+      const stored = await this.#call('listSnapshots', 'snapshots.list', o, () => this.#store.read((state) => state.snapshots));
+      return stored.map(snapshotView);
+    });
+  }
+
+  deleteSnapshot(id: string, o?: Op): Promise<void> {
+    return this.#guard(async () => {
+      this.#requireSnapshots();
+      checkId(id, SNAPSHOT_ID, 'id');
+      await this.#call('deleteSnapshot', 'snapshots.delete', o, () =>
+        this.#store.update((state) => {
+          state.snapshots = state.snapshots.filter((s) => s.id !== id); // idempotent: absent is fine
+        }),
+      );
+    });
+  }
+
+  listSshKeys(o?: Op): Promise<SshKey[]> {
+    return this.#guard(async () => {
+      if (!this.capabilities.sshKeys) throw notSupported('sshKeys', 'SSH keys are not offered by mock');
+      return this.#call('listSshKeys', 'sshKeys.list', o, () => this.#sshKeys.map((key) => ({ ...key })));
+    });
   }
 
   // ---------------------------------------------------------------- test controls
@@ -287,6 +311,18 @@ export class MockProvider implements CloudProvider {
   }
 
   // ---------------------------------------------------------------- internals
+
+  /**
+   * The boundary every contract call goes through: whatever leaves is scrubbed of the token, even
+   * where a caller echoed it back in a spec (an unknown type named like the token, say).
+   */
+  async #guard<T>(fn: () => Promise<T>): Promise<T> {
+    try {
+      return await fn();
+    } catch (error) {
+      throw scrub(error, this.#redact);
+    }
+  }
 
   /** One API operation: a request through core's withRetry with the configured policy. */
   #call<T>(method: string, operation: string, o: Op | undefined, handler: () => T): Promise<T> {
@@ -550,6 +586,24 @@ function checkTags(tags: Record<string, string>): void {
       throw new InvalidInputError(field, `A tag value must be at most ${MAX_TAG_VALUE} printable characters`, p);
     }
   }
+}
+
+/** Redacts a StagelyError's message, stack and string details in place. */
+function scrub(error: unknown, redact: Redactor): unknown {
+  if (!isStagelyError(error)) return error;
+  error.message = redact(error.message);
+  if (error.stack) error.stack = redact(error.stack);
+  for (const [key, value] of Object.entries(error.details)) error.details[key] = redactDeep(value, redact);
+  return error;
+}
+
+function redactDeep(value: unknown, redact: Redactor): unknown {
+  if (typeof value === 'string') return redact(value);
+  if (Array.isArray(value)) return value.map((v) => redactDeep(v, redact));
+  if (typeof value === 'object' && value !== null && Object.getPrototypeOf(value) === Object.prototype) {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, redactDeep(v, redact)]));
+  }
+  return value;
 }
 
 function notSupported(feature: string, message: string): NotSupportedError {
