@@ -1,0 +1,109 @@
+/**
+ * Mocks broken in one way each, as a provider author might break them. Each wraps a healthy
+ * MockProvider (test controls pass through) and replaces one behaviour.
+ */
+import { AuthenticationError, isStagelyError, NotFoundError, PermissionDeniedError, raceAbort, type Instance } from '@stagely/provider-core';
+import type { MockProvider } from '../../src/index.js';
+import type { Variant } from './variants.js';
+
+/** The fixture's fake credential, which the leaky variant puts into its errors. */
+export const FIXTURE_TOKEN = 'mock-token-selftest-81d3aa';
+
+type Overrides = Partial<Pick<MockProvider, 'createInstance' | 'getInstance' | 'listInstances' | 'terminateInstance' | 'seedUnmanagedInstance' | 'validateCredentials'>>;
+
+/** The mock with some methods replaced; everything else, test controls included, is the mock's own. */
+function override(mock: MockProvider, overrides: Overrides): MockProvider {
+  return new Proxy(mock, {
+    get(target, property) {
+      if (Object.hasOwn(overrides, property)) return overrides[property as keyof Overrides];
+      const value: unknown = Reflect.get(target, property, target);
+      return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
+    },
+  });
+}
+
+const BREAKAGES: Record<Variant, (mock: MockProvider) => MockProvider> = {
+  healthy: (mock) => mock,
+
+  // Treats "already gone" as an error instead of success.
+  'terminate-throws-on-unknown-id': (mock) =>
+    override(mock, {
+      terminateInstance: async (id, o) => {
+        if ((await mock.getInstance(id, o)) === null) throw new NotFoundError(`Instance ${id} not found`, { provider: 'mock' });
+        return mock.terminateInstance(id, o);
+      },
+    }),
+
+  // Forgets to filter on managed-by: whatever else lives in the account is listed too.
+  'lists-unmanaged-instances': (mock) => {
+    const unmanaged: string[] = [];
+    return override(mock, {
+      seedUnmanagedInstance: async (name) => {
+        const seeded = await mock.seedUnmanagedInstance(name);
+        unmanaged.push(seeded.id);
+        return seeded;
+      },
+      listInstances: async (filter, o) => {
+        const managed = await mock.listInstances(filter, o);
+        const others = (await Promise.all(unmanaged.map((id) => mock.getInstance(id, o)))).filter(
+          (i): i is Instance =>
+            i !== null && i.state !== 'terminated' && Object.entries(filter?.tags ?? {}).every(([k, v]) => i.tags[k] === v),
+        );
+        return [...managed, ...others];
+      },
+    });
+  },
+
+  // Passes the API's 404 through instead of answering null.
+  'get-throws-instead-of-null': (mock) =>
+    override(mock, {
+      getInstance: async (id, o) => {
+        const instance = await mock.getInstance(id, o);
+        if (instance === null) throw new NotFoundError(`Instance ${id} not found`, { provider: 'mock' });
+        return instance;
+      },
+    }),
+
+  // "Honours" the signal by racing it, while the create it started goes on: an aborted create leaks.
+  'create-ignores-abort': (mock) =>
+    override(mock, {
+      createInstance: (spec, o) => raceAbort(mock.createInstance(spec), o?.signal, 'mock'),
+    }),
+
+  // Swallows the cloud's refusal to delete an instance that is still provisioning, and reports success.
+  'terminate-ignores-pending': (mock) =>
+    override(mock, {
+      terminateInstance: async (id, o) => {
+        const instance = await mock.getInstance(id, o);
+        if (instance?.state === 'pending') return;
+        return mock.terminateInstance(id, o);
+      },
+    }),
+
+  // Keeps the request headers of a refused call in the error's details.
+  'leaks-token-in-errors': (mock) => {
+    const leaky = <A extends unknown[], R>(call: (...args: A) => Promise<R>) =>
+      async (...args: A): Promise<R> => {
+        try {
+          return await call(...args);
+        } catch (error) {
+          if (isStagelyError(error) && (error.code === 'AUTHENTICATION' || error.code === 'PERMISSION_DENIED')) {
+            const Class = error.code === 'AUTHENTICATION' ? AuthenticationError : PermissionDeniedError;
+            throw new Class(error.message, {
+              provider: 'mock',
+              details: { request: { headers: { authorization: `Bearer ${FIXTURE_TOKEN}` } } },
+            });
+          }
+          throw error;
+        }
+      };
+    return override(mock, {
+      validateCredentials: leaky((o) => mock.validateCredentials(o)),
+      listInstances: leaky((filter, o) => mock.listInstances(filter, o)),
+    });
+  },
+};
+
+export function breakMock(variant: Variant, mock: MockProvider): MockProvider {
+  return BREAKAGES[variant](mock);
+}

@@ -1,0 +1,92 @@
+/**
+ * The conformance suite catches what it claims to: it runs (through vitest's Node API) against the
+ * healthy mock and against mocks broken in one way each, and exactly the groups that check the
+ * broken promise fail while every other group passes.
+ */
+import { fileURLToPath } from 'node:url';
+import { GROUP_NAMES, type GroupName } from '@stagely/provider-core/conformance';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { startVitest, type TestModule, type TestSuite } from 'vitest/node';
+import { VARIANTS, type Variant } from './fixtures-suite/variants.js';
+
+const FIXTURES_CONFIG = fileURLToPath(new URL('./fixtures-suite/vitest.config.ts', import.meta.url));
+
+/** The groups each broken mock must fail, and why. */
+const EXPECTED_FAILURES: Record<Variant, GroupName[]> = {
+  healthy: [],
+  // terminateInstance of an unknown id must succeed.
+  'terminate-throws-on-unknown-id': ['terminate'],
+  'lists-unmanaged-instances': ['unmanaged'],
+  // getInstance of an unknown id must be null.
+  'get-throws-instead-of-null': ['lookup'],
+  // An aborted create leaks the instance it started.
+  'create-ignores-abort': ['abort'],
+  // Reports success for a pending instance it left running: aborted and timed-out provisionings leak.
+  'terminate-ignores-pending': ['terminate', 'abort', 'timeout'],
+  'leaks-token-in-errors': ['faults'],
+};
+
+interface GroupOutcome {
+  state: string;
+  failedTests: string[];
+}
+
+/** Outcome of each group (the suites right under the outer `<variant> conformance` describe). */
+function groupOutcomes(module: TestModule): Map<string, GroupOutcome> {
+  const outer = [...module.children.suites()];
+  expect(outer.map((s) => s.name), `${module.project.name}: one outer describe`).toEqual([`${module.project.name} conformance`]);
+  const outcomes = new Map<string, GroupOutcome>();
+  for (const group of outer[0]!.children.suites() as Iterable<TestSuite>) {
+    const failedTests = [...group.children.allTests('failed')].map((test) => test.name);
+    outcomes.set(group.name, { state: group.state(), failedTests });
+  }
+  return outcomes;
+}
+
+describe('the conformance suite against broken providers', () => {
+  const results = new Map<string, Map<string, GroupOutcome>>();
+
+  beforeAll(async () => {
+    const vitest = await startVitest(
+      'test',
+      [],
+      {
+        config: FIXTURES_CONFIG,
+        watch: false,
+        // The variants mostly wait on simulated boots, so they can share the cores.
+        maxWorkers: 4,
+        reporters: [{}],
+      },
+    );
+    try {
+      for (const module of vitest.state.getTestModules()) {
+        expect(module.errors(), `${module.project.name}: the fixture loaded`).toEqual([]);
+        results.set(module.project.name, groupOutcomes(module));
+      }
+    } finally {
+      await vitest.close();
+      // A failing inner run sets the exit code; the failures are expected, this run's verdict is ours.
+      process.exitCode = undefined;
+    }
+  }, 120_000);
+
+  it('ran every variant', () => {
+    expect([...results.keys()].sort()).toEqual([...VARIANTS].sort());
+  });
+
+  for (const variant of VARIANTS) {
+    const expected = EXPECTED_FAILURES[variant];
+    const title = expected.length === 0 ? `${variant}: every group passes` : `${variant}: fails exactly ${expected.join(', ')}`;
+    it(title, () => {
+      const outcomes = results.get(variant);
+      expect(outcomes, `results for ${variant}`).toBeDefined();
+      expect([...outcomes!.keys()].sort(), 'every group ran').toEqual(Object.values(GROUP_NAMES).sort());
+      const failed = [...outcomes!].filter(([, o]) => o.state !== 'passed').map(([name]) => name);
+      const detail = [...outcomes!]
+        .filter(([, o]) => o.state !== 'passed')
+        .map(([name, o]) => `${name} (${o.state}): ${o.failedTests.join(' | ') || 'no failed test: a hook failed'}`)
+        .join('\n');
+      expect(failed.sort(), `groups that did not pass:\n${detail}`).toEqual([...expected].sort());
+    });
+  }
+});
