@@ -1,0 +1,10 @@
+import { defineConfig } from 'vitest/config';
+
+// The CLI tests spawn the built bin (dist/bin.js): run `pnpm --filter @stagely/cli build` first
+// (turbo's test task does).
+export default defineConfig({
+  test: {
+    include: ['test/**/*.test.ts'],
+    testTimeout: 30_000,
+  },
+});
