@@ -32,6 +32,7 @@ import {
   type Capabilities,
   type CloudProvider,
   type EventSink,
+  type ImageSpec,
   type Instance,
   type InstanceSpec,
   type InstanceState,
@@ -73,7 +74,7 @@ interface CreatePlan {
   architecture: Architecture;
   spot: boolean;
   tags: Record<string, string>;
-  image: InstanceSpec['image'] & object;
+  image: ImageSpec;
   sshKeys: string[];
   userData: string | null;
   warnings: string[];
@@ -627,6 +628,8 @@ function statusOf(error: unknown): number | undefined {
       return 400;
     case 'AUTHENTICATION':
       return 401;
+    case 'API':
+      return typeof error.details.status === 'number' ? error.details.status : undefined;
     default:
       return undefined; // aborted: no answer
   }
