@@ -5,7 +5,6 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { CloudProvider, Instance, InstanceSpec } from '../../contract.js';
-import { isStagelyError } from '../../errors.js';
 import { GROUP_NAMES } from '../group-names.js';
 import { expectInstanceShape, expectNotSupported, expectNothingListed } from '../assertions.js';
 import { setupGroup, type GroupContext } from '../context.js';
@@ -75,7 +74,7 @@ export function describeCapabilitiesGroup<P extends CloudProvider>(options: Conf
           return;
         }
         const error = await expectNotSupported(creating, `strict createInstance with ${feature.label}`);
-        expect(isStagelyError(error) && error.retryable).toBe(false);
+        expect(error.retryable, 'NotSupportedError is not retryable').toBe(false);
         await expectNothingListed(strict, tags, 'a refused spec creates nothing');
       }, timeout);
     }

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { GROUP_NAMES } from '../group-names.js';
 import { distinctIds } from '../assertions.js';
 import { setupGroup } from '../context.js';
-import type { CloudProvider } from '../../contract.js';
+import type { CloudProvider, Instance } from '../../contract.js';
 import type { ConformanceOptions } from '../options.js';
 
 export function describeConcurrencyGroup<P extends CloudProvider>(options: ConformanceOptions<P>): void {
@@ -16,7 +16,7 @@ export function describeConcurrencyGroup<P extends CloudProvider>(options: Confo
       const settled = await Promise.allSettled(Array.from({ length: count }, () => ctx.provider.createInstance(ctx.spec(tags))));
       const failures = settled.filter((s): s is PromiseRejectedResult => s.status === 'rejected');
       expect(failures.map((f) => String(f.reason)), 'concurrent creates that failed').toEqual([]);
-      const instances = settled.map((s) => (s as PromiseFulfilledResult<Awaited<ReturnType<typeof ctx.provider.createInstance>>>).value);
+      const instances = settled.map((s) => (s as PromiseFulfilledResult<Instance>).value);
 
       const ids = distinctIds(instances);
       expect(new Set(instances.map((i) => i.name)).size, 'distinct names').toBe(count);
