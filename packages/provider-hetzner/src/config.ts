@@ -1,0 +1,72 @@
+/**
+ * The provider's configuration (zod, the plugin's `configSchema`). A bad value is an
+ * InvalidInputError naming the field; no message ever repeats the token.
+ */
+import { fieldPath, InvalidInputError } from '@stagely/provider-core';
+import { z } from 'zod';
+
+const DEFAULT_ENDPOINT = 'https://api.hetzner.cloud/v1';
+const typeName = z.string().trim().min(1, 'must not be empty');
+const millis = z.number().int().min(0);
+
+export const hetznerConfigSchema = z.strictObject({
+  /**
+   * A Hetzner Cloud API token (project-scoped, read & write). Sealed credentials are opened by
+   * the registry before this schema sees them.
+   */
+  token: z
+    .string({ error: 'must be a Hetzner API token (a string)' })
+    .min(1, 'must not be empty')
+    .refine((token) => !/\s/.test(token), { error: 'must not contain whitespace' }),
+  /** The location to create in when a spec names none. */
+  location: z
+    .string()
+    .regex(/^[a-z0-9]+(-?[a-z0-9]+)*$/, 'must be a Hetzner location name such as fsn1, nbg1, hel1, ash, hil or sin')
+    .default('fsn1'),
+  /** The API base URL, `/v1` included: fakes, proxies and emulators are reached this way. */
+  endpoint: z
+    .url({ protocol: /^https?$/, error: 'must be an http(s) URL such as https://api.hetzner.cloud/v1' })
+    .transform((url) => url.replace(/\/+$/, ''))
+    .default(DEFAULT_ENDPOINT),
+  /** Overrides of the size table, per architecture, e.g. `{ small: { amd64: 'cpx22' } }`. */
+  sizes: z
+    .partialRecord(z.enum(['small', 'medium', 'large']), z.strictObject({ amd64: typeName.optional(), arm64: typeName.optional() }))
+    .optional(),
+  /** Turns "spot is not offered; ignored" into NotSupportedError. */
+  strict: z.boolean().default(false),
+  /** Overrides of core's retry policy (withRetry is the only retry loop; hcloud-js has none). */
+  retry: z
+    .strictObject({
+      maxAttempts: z.number().int().min(1).max(20).optional(),
+      baseDelayMs: millis.optional(),
+      maxDelayMs: millis.optional(),
+      maxElapsedMs: millis.optional(),
+    })
+    .optional(),
+  /** Limit of one HTTP request; default 30 s. */
+  requestTimeoutMs: z.number().int().min(1).default(30_000),
+  /** waitUntilReady's polling schedule (core's backoffSchedule); defaults fit real boots. */
+  readinessPoll: z
+    .strictObject({
+      firstMs: millis.optional(),
+      growth: z.number().min(1).optional(),
+      maxIntervalMs: millis.optional(),
+    })
+    .optional(),
+  /** How often to look at an action (snapshot, delete) while waiting for it; default 1 s. */
+  actionPollMs: millis.default(1000),
+});
+
+/** What callers pass. */
+export type HetznerConfig = z.input<typeof hetznerConfigSchema>;
+/** The config with defaults filled in. */
+export type ResolvedHetznerConfig = z.output<typeof hetznerConfigSchema>;
+
+/** Parses `config`, throwing InvalidInputError naming the first bad field (never its value). */
+export function parseHetznerConfig(config: unknown): ResolvedHetznerConfig {
+  const parsed = hetznerConfigSchema.safeParse(config ?? {});
+  if (parsed.success) return parsed.data;
+  const issue = parsed.error.issues[0]!;
+  const field = fieldPath(issue.path) || 'config';
+  throw new InvalidInputError(field, `Invalid Hetzner provider config: ${field} ${issue.message}`, { provider: 'hetzner' });
+}

@@ -1,0 +1,23 @@
+/**
+ * `@stagely/provider-hetzner`: Hetzner Cloud for Stagely. The default export is the plugin that
+ * core's registry loads for `registry.get('hetzner', config)`.
+ */
+import { definePlugin } from '@stagely/provider-core';
+import { hetznerConfigSchema } from './config.js';
+import { HETZNER_CAPABILITIES, HetznerProvider, PROVIDER_NAME } from './provider.js';
+
+const plugin = definePlugin({
+  contractVersion: 1,
+  name: PROVIDER_NAME,
+  packageName: '@stagely/provider-hetzner',
+  capabilities: HETZNER_CAPABILITIES,
+  configSchema: hetznerConfigSchema,
+  secretFields: ['token'],
+  create: (config, context) => new HetznerProvider(config, context),
+});
+
+export default plugin;
+export { createHetznerProvider, HETZNER_CAPABILITIES, HetznerProvider, PROVIDER_NAME } from './provider.js';
+export { hetznerConfigSchema, parseHetznerConfig, type HetznerConfig, type ResolvedHetznerConfig } from './config.js';
+export { DEFAULT_SIZES, type SizeOverrides, type SizeTable } from './catalog.js';
+export { labelKeyProblem, labelValueProblem } from './labels.js';

@@ -1,0 +1,17 @@
+import { defineConfig } from 'tsup';
+
+export default defineConfig({
+  entry: { index: 'src/index.ts', 'testing/index': 'src/testing/index.ts' },
+  format: ['esm', 'cjs'],
+  dts: true,
+  clean: true,
+  sourcemap: true,
+  target: 'node20',
+  // hcloud-js (and its snake-case) are bundled, so that its `require('axios')` resolves to this
+  // package's own axios dependency instead of the vulnerable axios ^0.21 that hcloud-js asks for.
+  noExternal: ['hcloud-js', 'snake-case'],
+  external: ['axios', 'vitest'],
+  // Bundled CommonJS (hcloud-js) calls require('axios'); an ES module has no require of its own.
+  banner: ({ format }) =>
+    format === 'esm' ? { js: "import { createRequire as __stagelyCreateRequire } from 'node:module';\nconst require = __stagelyCreateRequire(import.meta.url);" } : {},
+});
