@@ -86,7 +86,10 @@ describe('server types', () => {
     expect(instance.type).toBe('cpx22');
     h.fake.http.clearLog();
     const broken = h.make({ sizes: { small: { amd64: 'cx22' } } });
-    const error = await broken.createInstance({ size: 'small' }).catch((e: unknown) => e as StagelyError);
+    const error = (await broken.createInstance({ size: 'small' }).then(
+      () => expect.fail('a deprecated type from the size table was accepted'),
+      (e: unknown) => e,
+    )) as StagelyError;
     expect(error.code).toBe('INVALID_INPUT');
     expect(error.message).toMatch(/cx22.*from the size table.*deprecated/);
     expect(h.calls('servers.create')).toBe(0);
