@@ -302,7 +302,7 @@ describe('plan', () => {
 
 describe('image record', () => {
   it('round-trips within label syntax, and hashes what would not fit', () => {
-    for (const image of [{ ubuntu: '24.04' }, { id: 'ami-0abc_def' }, { snapshot: 'snap:1/2' }, { id: 'ends-' }]) {
+    for (const image of [{ ubuntu: '24.04' }, { id: 'ami-0abc_def' }, { snapshot: 'snap:1/2' }, { id: 'ends-' }, { id: 'ïmage' }]) {
       const encoded = encodeImage(image);
       expect(encoded).toMatch(/^[A-Za-z0-9]([A-Za-z0-9_-]{0,61}[A-Za-z0-9])?$/);
       const [kind, value] = Object.entries(image)[0]!;
@@ -312,6 +312,7 @@ describe('image record', () => {
     expect(long).toMatch(/^id-_z[0-9a-f]{32}$/);
     expect(encodeImage({ id: 'x'.repeat(100) })).toBe(long);
     expect(encodeImage({ id: `${'x'.repeat(99)}y` })).not.toBe(long);
+    expect(encodeImage({ id: 'образ' })).toMatch(/^id-_z[0-9a-f]{32}$/);
   });
 });
 

@@ -23,39 +23,38 @@ export function instanceName(environment: string, host: string): string {
   return `${environment}-${host}`;
 }
 
-function sortedRecord(record: Record<string, string>): Record<string, string> {
-  return Object.fromEntries(Object.entries(record).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
-}
+const byKey = (a: [string, string], b: [string, string]) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0);
 
 /**
  * What `createInstance` receives for `host`: defaults that the comparison depends on are filled in
- * (architecture, image and, when known, region), keys come in a fixed order, and the tags carry the
- * environment, host, role and the record of the requested size, architecture and image.
+ * (architecture, image and, when known, region), keys come in a fixed order, and the tags (sorted by
+ * key) carry the environment, host, role and the record of the requested size, architecture and image.
+ * Built field by field rather than with spreads: plan makes one per host (see bench/plan.bench.ts).
  */
 export function createSpecFor(environment: string, host: HostSpec, defaultRegion?: string): CreateSpec {
   const architecture = host.architecture ?? 'amd64';
   const image = host.image ?? DEFAULT_IMAGE;
   const region = host.region ?? defaultRegion;
-  const tags: Record<string, string> = {
-    ...host.tags,
-    [ENV_TAG]: environment,
-    [HOST_TAG]: host.name,
-    [ARCH_TAG]: architecture,
-    [IMAGE_TAG]: encodeImage(image),
-  };
-  if (host.role !== undefined) tags[ROLE_TAG] = host.role;
-  if (typeof host.size === 'string') tags[SIZE_TAG] = host.size;
-  return {
+  const entries: [string, string][] = host.tags ? Object.entries(host.tags) : [];
+  entries.push([ENV_TAG, environment], [HOST_TAG, host.name], [ARCH_TAG, architecture], [IMAGE_TAG, encodeImage(image)]);
+  if (host.role !== undefined) entries.push([ROLE_TAG, host.role]);
+  if (typeof host.size === 'string') entries.push([SIZE_TAG, host.size]);
+  entries.sort(byKey);
+  const tags: Record<string, string> = {};
+  for (const [key, value] of entries) tags[key] = value;
+
+  const spec = {
     name: instanceName(environment, host.name),
     size: typeof host.size === 'string' ? host.size : { type: host.size.type },
     architecture,
-    ...(region === undefined ? {} : { region }),
-    image: { ...image },
-    ...(host.userData === undefined ? {} : { userData: host.userData }),
-    ...(host.spot === undefined ? {} : { spot: host.spot }),
-    ...(host.sshKeys === undefined ? {} : { sshKeys: [...host.sshKeys] }),
-    tags: sortedRecord(tags),
-  };
+  } as CreateSpec;
+  if (region !== undefined) spec.region = region;
+  spec.image = { ...image };
+  if (host.userData !== undefined) spec.userData = host.userData;
+  if (host.spot !== undefined) spec.spot = host.spot;
+  if (host.sshKeys !== undefined) spec.sshKeys = [...host.sshKeys];
+  spec.tags = tags;
+  return spec;
 }
 
 /**

@@ -65,13 +65,21 @@ export function planFromObserved(
       for (const instance of instances) remove(instance, host, 'not-in-file');
       continue;
     }
-    // Several instances for one host (an interrupted or concurrent apply): keep the best, delete the rest.
-    const ranked = instances
-      .map((instance) => ({ instance, diff: differences(spec, instance) }))
-      .sort((a, b) => a.diff.length - b.diff.length || a.instance.createdAt.getTime() - b.instance.createdAt.getTime() || compare(a.instance.id, b.instance.id));
-    const [best, ...rest] = ranked;
-    for (const { instance } of rest) remove(instance, host, 'duplicate');
-    const { instance, diff } = best!;
+    let instance = instances[0]!;
+    let diff = differences(spec, instance);
+    if (instances.length > 1) {
+      // Several instances for one host (an interrupted or concurrent apply): keep the best, delete the rest.
+      const [best, ...rest] = instances
+        .map((candidate) => ({ candidate, diff: differences(spec, candidate) }))
+        .sort(
+          (a, b) =>
+            a.diff.length - b.diff.length ||
+            a.candidate.createdAt.getTime() - b.candidate.createdAt.getTime() ||
+            compare(a.candidate.id, b.candidate.id),
+        );
+      for (const { candidate } of rest) remove(candidate, host, 'duplicate');
+      ({ candidate: instance, diff } = best!);
+    }
     const name = instanceName(environment, host);
     if (diff.length === 0) result.keep.push({ name, host, instanceId: instance.id });
     else if (policy === 'replace') result.replace.push({ name, host, instanceId: instance.id, differences: diff, spec });

@@ -43,15 +43,14 @@ function imageKind(image: ImageSpec): [ImageKind, string] {
  */
 export function encodeImage(image: ImageSpec): string {
   const [kind, value] = imageKind(image);
-  let escaped = '';
-  for (let i = 0; i < value.length; i++) {
-    const char = value[i]!;
+  let fits = value.length > 0;
+  const escaped = value.replace(/[^A-Za-z0-9-]|-$/g, (char) => {
     const code = char.charCodeAt(0);
-    const plain = /[A-Za-z0-9]/.test(char) || (char === '-' && i < value.length - 1);
-    escaped += plain ? char : code < 256 ? `_${code.toString(16).padStart(2, '0')}` : '\u0000';
-  }
+    if (code > 255) fits = false;
+    return `_${code.toString(16).padStart(2, '0')}`;
+  });
   const encoded = `${kind}-${escaped}`;
-  if (encoded.length <= MAX_TAG_VALUE && !escaped.includes('\u0000') && escaped.length > 0) return encoded;
+  if (fits && encoded.length <= MAX_TAG_VALUE) return encoded;
   return `${kind}-${HASHED}${createHash('sha256').update(value).digest('hex').slice(0, 32)}`;
 }
 
