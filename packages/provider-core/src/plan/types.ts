@@ -71,6 +71,9 @@ export interface PlanReplace extends PlanConflict {
   spec: PlanCreate['spec'];
 }
 
+/** Any entry of a plan's lists. */
+export type PlanEntry = PlanCreate | PlanDelete | PlanKeep | PlanConflict | PlanReplace;
+
 export interface Plan {
   /** The plan format; bumped if its meaning changes. */
   version: 1;
