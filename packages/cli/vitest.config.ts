@@ -5,6 +5,8 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
-    testTimeout: 30_000,
+    testTimeout: 60_000,
+    // The CLI tests mostly wait on child processes and the mock's boot delays: run them side by side.
+    sequence: { concurrent: true },
   },
 });

@@ -32,9 +32,13 @@ interface ApplyFlags {
   timeout?: number;
 }
 
-/** The provider config's region, so plan can compare hosts that do not name one. */
+/**
+ * The provider config's region, so plan can compare hosts that do not name one. Providers call it
+ * `region`, or `location` (Hetzner); without either, such hosts' regions are not compared.
+ */
 function defaultRegion(config: Record<string, unknown>): string | undefined {
-  return typeof config.region === 'string' ? config.region : undefined;
+  const region = config.region ?? config.location;
+  return typeof region === 'string' ? region : undefined;
 }
 
 async function planEnvironment(session: Session, environment: string, hosts: 'file' | 'none', replace: boolean) {
