@@ -1,0 +1,222 @@
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import {
+  AbortedError,
+  ApiError,
+  InvalidInputError,
+  NetworkError,
+  NotFoundError,
+  RateLimitError,
+  TimeoutError,
+  abortedError,
+  backoffSchedule,
+  fixedSchedule,
+  pollUntilReady,
+  type Instance,
+  type Op,
+  type StagelyEvent,
+} from '../src/index.js';
+
+function instance(state: Instance['state'], publicIp: string | null = null, providerState: string = state): Instance {
+  return {
+    id: 'i-1',
+    provider: 'test',
+    name: 'web',
+    state,
+    providerState,
+    publicIp,
+    privateIp: null,
+    region: 'r1',
+    type: 't1',
+    architecture: 'amd64',
+    spot: false,
+    tags: {},
+    createdAt: new Date(0),
+    warnings: [],
+  };
+}
+
+const READY = instance('running', '203.0.113.9');
+
+/** A getInstance that answers with `script` in turn (an Error is thrown), repeating the last. */
+function scripted(...script: (Instance | null | Error)[]) {
+  return vi.fn(async (_id: string, _o?: Op) => {
+    const next = script.length > 1 ? script.shift()! : script[0]!;
+    if (next instanceof Error) throw next;
+    return next;
+  });
+}
+
+/** Never answers; rejects with AbortedError when its signal aborts, as a provider's call does. */
+function hanging() {
+  return vi.fn(
+    (_id: string, o?: Op) =>
+      new Promise<Instance>((_resolve, reject) => {
+        o?.signal?.addEventListener('abort', () => reject(abortedError(o.signal)), { once: true });
+      }),
+  );
+}
+
+const fast = () => 1;
+
+afterEach(() => {
+  vi.useRealTimers();
+});
+
+describe('backoffSchedule', () => {
+  it('looks first at 2 s (never at once), then every 4.5 s', () => {
+    const schedule = backoffSchedule();
+    expect(schedule(0, 0)).toBe(2000);
+    expect(schedule(1, 2000)).toBe(4500);
+    expect(schedule(5, 20_000)).toBe(4500);
+  });
+
+  it('stretches long waits to 10% of the time waited, at most 15 s apart', () => {
+    const schedule = backoffSchedule();
+    expect(schedule(12, 60_000)).toBe(6000);
+    expect(schedule(20, 120_000)).toBe(12_000);
+    expect(schedule(30, 250_000)).toBe(15_000);
+  });
+
+  it('looks again soon once the instance runs without a public IP', () => {
+    const schedule = backoffSchedule();
+    expect(schedule(3, 10_000, instance('running'))).toBe(1000);
+    expect(schedule(3, 10_000, instance('pending'))).toBe(4500);
+    expect(schedule(3, 10_000, null)).toBe(4500);
+  });
+
+  it('takes overrides, growth included, and refuses nonsense naming the field', () => {
+    const schedule = backoffSchedule({ firstMs: 10, intervalMs: 100, growth: 2, maxIntervalMs: 350, relativeInterval: 0 });
+    expect([0, 1, 2, 3, 4].map((n) => schedule(n, 0))).toEqual([10, 100, 200, 350, 350]);
+    expect(() => backoffSchedule({ growth: 0.5 })).toThrow(InvalidInputError);
+    let caught: unknown;
+    try {
+      backoffSchedule({ firstMs: Number.NaN });
+    } catch (error) {
+      caught = error;
+    }
+    expect(caught).toMatchObject({ code: 'INVALID_INPUT', field: 'schedule.firstMs' });
+  });
+});
+
+describe('fixedSchedule', () => {
+  it('calls at once, then every interval', () => {
+    const schedule = fixedSchedule(5000);
+    expect([0, 1, 2].map((n) => schedule(n, n * 5000))).toEqual([0, 5000, 5000]);
+  });
+});
+
+describe('pollUntilReady', () => {
+  it('polls until running with a public IP, reporting each new state once', async () => {
+    const getInstance = scripted(
+      instance('pending', null, 'initializing'),
+      instance('pending', null, 'initializing'),
+      instance('running', null, 'running'),
+      READY,
+    );
+    const events: StagelyEvent[] = [];
+    const polled: (Instance | null)[] = [];
+    const seenBySchedule: unknown[] = [];
+    const result = await pollUntilReady(getInstance, 'i-1', {
+      provider: 'test',
+      schedule: (calls, _elapsed, last) => {
+        seenBySchedule.push(last?.providerState);
+        return 1;
+      },
+      events: (e) => events.push(e),
+      onPoll: (i) => polled.push(i),
+    });
+    expect(result).toEqual(READY);
+    expect(getInstance).toHaveBeenCalledTimes(4);
+    expect(getInstance.mock.calls[0]?.[0]).toBe('i-1');
+    expect(polled).toHaveLength(4);
+    expect(seenBySchedule).toEqual([undefined, 'initializing', 'initializing', 'running']);
+    expect(events).toEqual([
+      { type: 'state', provider: 'test', instanceId: 'i-1', state: 'pending', providerState: 'initializing' },
+      { type: 'state', provider: 'test', instanceId: 'i-1', state: 'running', providerState: 'running' },
+    ]);
+  });
+
+  it('treats retryable errors as "not yet" and rethrows others at once', async () => {
+    const flaky = scripted(new NetworkError('reset'), new ApiError('bad gateway', 502), READY);
+    await expect(pollUntilReady(flaky, 'i-1', { provider: 'test', schedule: fast })).resolves.toEqual(READY);
+    expect(flaky).toHaveBeenCalledTimes(3);
+
+    const refused = new ApiError('bad request', 400);
+    const broken = scripted(refused, READY);
+    await expect(pollUntilReady(broken, 'i-1', { provider: 'test', schedule: fast })).rejects.toBe(refused);
+    expect(broken).toHaveBeenCalledTimes(1);
+  });
+
+  it('waits out a rate limit’s retryAfterMs before the next call, whatever the schedule says', async () => {
+    vi.useFakeTimers();
+    const getInstance = scripted(new RateLimitError('slow down', { retryAfterMs: 3000 }), READY);
+    const outcome = pollUntilReady(getInstance, 'i-1', { provider: 'test', schedule: () => 10 });
+    await vi.advanceTimersByTimeAsync(10);
+    expect(getInstance).toHaveBeenCalledTimes(1);
+    await vi.advanceTimersByTimeAsync(2999);
+    expect(getInstance).toHaveBeenCalledTimes(1);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(getInstance).toHaveBeenCalledTimes(2);
+    await expect(outcome).resolves.toEqual(READY);
+  });
+
+  it('fails with NotFoundError when the instance disappears or is terminated', async () => {
+    for (const gone of [null, instance('terminated')]) {
+      const error = await pollUntilReady(scripted(instance('pending'), gone), 'i-1', { provider: 'test', schedule: fast }).catch(
+        (e: unknown) => e,
+      );
+      expect(NotFoundError.isInstance(error)).toBe(true);
+      expect((error as NotFoundError).details).toEqual({ instanceId: 'i-1' });
+    }
+  });
+
+  it('times out with TimeoutError naming the instance and its last state', async () => {
+    const getInstance = scripted(instance('pending', null, 'initializing'));
+    const error = await pollUntilReady(getInstance, 'i-1', { provider: 'test', schedule: () => 5, timeoutMs: 40 }).catch(
+      (e: unknown) => e,
+    );
+    expect(TimeoutError.isInstance(error)).toBe(true);
+    expect((error as TimeoutError).details).toMatchObject({ operation: 'waitUntilReady', instanceId: 'i-1', lastState: 'initializing' });
+    expect(getInstance.mock.calls.length).toBeGreaterThan(1);
+  });
+
+  it('times out even when a status call hangs at the deadline, by aborting that call', async () => {
+    const getInstance = hanging();
+    const error = await pollUntilReady(getInstance, 'i-1', { provider: 'test', schedule: fast, timeoutMs: 30 }).catch((e: unknown) => e);
+    expect(TimeoutError.isInstance(error)).toBe(true);
+    expect(getInstance).toHaveBeenCalledTimes(1);
+  });
+
+  it('rejects with AbortedError when the caller aborts while sleeping or while a call is in flight', async () => {
+    const sleeping = new AbortController();
+    const waiting = pollUntilReady(scripted(instance('pending')), 'i-1', {
+      provider: 'test',
+      schedule: (calls) => (calls === 0 ? 0 : 60_000),
+      signal: sleeping.signal,
+      onPoll: () => queueMicrotask(() => sleeping.abort()),
+    });
+    await expect(waiting).rejects.toSatisfy((e) => AbortedError.isInstance(e));
+
+    const calling = new AbortController();
+    const getInstance = hanging();
+    const inFlight = pollUntilReady(getInstance, 'i-1', { provider: 'test', schedule: () => 0, signal: calling.signal });
+    await vi.waitFor(() => expect(getInstance).toHaveBeenCalled());
+    calling.abort();
+    await expect(inFlight).rejects.toSatisfy((e) => AbortedError.isInstance(e) && !TimeoutError.isInstance(e));
+
+    const before = scripted(READY);
+    await expect(pollUntilReady(before, 'i-1', { provider: 'test', signal: AbortSignal.abort(), schedule: fast })).rejects.toBeInstanceOf(
+      AbortedError,
+    );
+    expect(before).not.toHaveBeenCalled();
+  });
+
+  it('refuses a negative or non-numeric timeoutMs, naming it', async () => {
+    for (const timeoutMs of [-1, Number.NaN]) {
+      await expect(pollUntilReady(scripted(READY), 'i-1', { provider: 'test', timeoutMs })).rejects.toMatchObject({
+        code: 'INVALID_INPUT',
+        field: 'timeoutMs',
+      });
+    }
+  });
+});
