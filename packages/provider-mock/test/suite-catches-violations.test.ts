@@ -53,8 +53,8 @@ describe('the conformance suite against broken providers', () => {
       {
         config: FIXTURES_CONFIG,
         watch: false,
-        // The variants mostly wait on simulated boots, so they can share the cores.
-        maxWorkers: 4,
+        // The variants mostly wait on simulated boots: one worker each, sharing the cores.
+        maxWorkers: VARIANTS.length,
         reporters: [{}],
       },
     );
