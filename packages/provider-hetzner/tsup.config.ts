@@ -11,6 +11,12 @@ export default defineConfig({
   // package's own axios dependency instead of the vulnerable axios ^0.21 that hcloud-js asks for.
   noExternal: ['hcloud-js', 'snake-case'],
   external: ['axios', 'vitest'],
+  // Bundle the CommonJS builds of hcloud-js' dependencies (snake-case, tslib): their ES builds
+  // would put a second `__export(...)` block first in index.cjs, which tools that read a bundle's
+  // exports (attw) take for this package's own.
+  esbuildOptions(options) {
+    options.mainFields = ['main', 'module'];
+  },
   // Bundled CommonJS (hcloud-js) calls require('axios'); an ES module has no require of its own.
   banner: ({ format }) =>
     format === 'esm' ? { js: "import { createRequire as __stagelyCreateRequire } from 'node:module';\nconst require = __stagelyCreateRequire(import.meta.url);" } : {},
