@@ -93,25 +93,26 @@ export function setupGroup(rawOptions: ConformanceOptions, groupSlug: string): G
   let mainReal: CloudProvider | undefined;
   let strict: Promise<CloudProvider> | undefined;
 
-  const make = async (strictMode: boolean): Promise<CloudProvider> => {
+  // Returns the provider as made (for hooks) and the view tests use (tracks what it creates).
+  const make = async (strictMode: boolean): Promise<{ real: CloudProvider; view: CloudProvider }> => {
     const real = await options.createProvider({
       ...(strictMode ? { strict: true } : {}),
       events: (event) => events.push(event),
     });
     const record: Made = { provider: real, created: new Set() };
     made.push(record);
-    return withOverrides(real, {
+    const view = withOverrides(real, {
       createInstance: async (spec, op) => {
         const instance = await real.createInstance(spec, op);
         record.created.add(instance.id);
         return instance;
       },
     });
+    return { real, view };
   };
 
   beforeAll(async () => {
-    main = await make(false);
-    mainReal = made[0]!.provider;
+    ({ real: mainReal, view: main } = await make(false));
   }, options.testTimeoutMs);
 
   const real = (): CloudProvider => {
@@ -145,7 +146,7 @@ export function setupGroup(rawOptions: ConformanceOptions, groupSlug: string): G
       if (!main) throw new Error('The group provider is not ready: its beforeAll failed or has not run');
       return main;
     },
-    strictProvider: () => (strict ??= make(true)),
+    strictProvider: () => (strict ??= make(true).then(({ view }) => view)),
     caseTags: () => ({ [RUN_TAG]: runLabel, [CASE_TAG]: `${groupSlug}-${randomHex(3)}` }),
     spec: (tags, extra = {}) => ({ size: 'small', region: options.region, tags, ...extra }),
     createdIds: () => made.flatMap(({ created }) => [...created]),
