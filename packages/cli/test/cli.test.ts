@@ -3,7 +3,7 @@
  * codes, --json shapes, refusing to change anything unconfirmed, file errors, and state shared by
  * separate runs through the mock's state file.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { MOCK_FILE, project, stagely } from './helpers/cli.js';
@@ -338,5 +338,60 @@ describe('colour', () => {
     expect((await stagely(['plan'], { cwd: dir, env: { FORCE_COLOR: '1' } })).stdout).toContain(ESC);
     expect((await stagely(['plan'], { cwd: dir, env: { FORCE_COLOR: '1', NO_COLOR: '1' } })).stdout).not.toContain(ESC);
     expect((await stagely(['plan', '--no-color'], { cwd: dir, env: { FORCE_COLOR: '1' } })).stdout).not.toContain(ESC);
+  });
+});
+
+describe('providers installed in the project', () => {
+  /** A minimal provider package in the project's node_modules, where the CLI itself is not installed. */
+  function withProviderPackage(name: string, source: string) {
+    const p = tempProject(`provider: { name: ${name.replace('stagely-provider-', '')} }\n`);
+    const directory = join('node_modules', name);
+    mkdirSync(join(p.dir, directory), { recursive: true });
+    p.write(JSON.stringify({ name, version: '1.2.3', type: 'module', exports: { '.': { import: './index.js' } } }), join(directory, 'package.json'));
+    p.write(source, join(directory, 'index.js'));
+    return p;
+  }
+
+  it('are listed and loaded from the working directory', async () => {
+    const { dir } = withProviderPackage(
+      'stagely-provider-fixture',
+      `
+const accept = { '~standard': { version: 1, vendor: 'fixture', validate: (value) => ({ value }) } };
+const capabilities = { architectures: ['amd64'], spot: false, snapshots: false, sshKeys: false };
+const none = async () => [];
+export default {
+  contractVersion: 1, name: 'fixture', packageName: 'stagely-provider-fixture', capabilities, configSchema: accept,
+  create: () => ({
+    contractVersion: 1, name: 'fixture', capabilities,
+    validateCredentials: async () => {}, createInstance: none, getInstance: async () => null, listInstances: none,
+    terminateInstance: async () => {}, waitUntilReady: none, createSnapshot: none, listSnapshots: none,
+    deleteSnapshot: async () => {}, listSshKeys: none,
+  }),
+};
+`,
+    );
+    const providers = await stagely(['providers', '--json'], { cwd: dir });
+    expect(providers.json<{ providers: unknown[] }>().providers).toContainEqual({
+      name: 'fixture',
+      packageName: 'stagely-provider-fixture',
+      version: '1.2.3',
+      capabilities: { architectures: ['amd64'], spot: false, snapshots: false, sshKeys: false },
+      error: null,
+    });
+    const listed = await stagely(['list', '--json'], { cwd: dir });
+    expect(listed.code).toBe(0);
+    expect(listed.json()).toEqual({ instances: [] });
+  });
+
+  it('one that is not a valid plugin is exit 7, and providers says why', async () => {
+    const { dir } = withProviderPackage('stagely-provider-broken', 'export default { hello: "world" };\n');
+    const listed = await stagely(['list'], { cwd: dir });
+    expect(listed.code).toBe(7);
+    expect(listed.stderr).toMatch(/^INCOMPATIBLE_PLUGIN: /);
+    const providers = await stagely(['providers', '--json'], { cwd: dir });
+    const broken = providers.json<{ providers: { packageName: string; error: { code: string } | null }[] }>().providers.find(
+      (p) => p.packageName === 'stagely-provider-broken',
+    );
+    expect(broken?.error?.code).toBe('INCOMPATIBLE_PLUGIN');
   });
 });

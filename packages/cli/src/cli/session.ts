@@ -18,6 +18,7 @@ import mockPlugin from '@stagely/provider-mock';
 import { DEFAULT_CONFIG_FILE, loadConfig, type LoadedConfig } from '../config/load.js';
 import { ConfigFileError, type ConfigProblem } from '../config/errors.js';
 import { resolveProvider, type ResolvedProvider } from '../config/resolve.js';
+import { projectImporter } from './project-importer.js';
 import { renderEvent } from './render/events.js';
 import type { Output } from './output.js';
 
@@ -57,8 +58,8 @@ export class Session {
     this.registry = createRegistry({
       plugins: [mockPlugin],
       events: (event: StagelyEvent) => renderEvent(output, event),
-      // Written here so that providers are resolved from where the CLI is installed, not core.
-      importer: (specifier) => import(specifier),
+      // Written here so that providers are resolved from where the CLI is installed (not core), then the project.
+      importer: projectImporter((specifier) => import(specifier), io.cwd),
     });
   }
 
