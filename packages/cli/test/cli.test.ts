@@ -275,6 +275,29 @@ describe('apply, list and destroy across separate runs', () => {
   });
 });
 
+describe('Ctrl-C', () => {
+  it('stops apply: exit 130, the summary names every host, and no instance is left half-made', async () => {
+    const { dir } = tempProject(MOCK_FILE.replace('bootDelayMs: 20', 'bootDelayMs: 60000'));
+    let interrupted = false;
+    const r = await stagely(['apply', '--yes'], {
+      cwd: dir,
+      onStdout: (stdout, child) => {
+        // Both hosts were accepted by the cloud and are booting: interrupt now.
+        if (!interrupted && (stdout.match(/waiting until ready/g) ?? []).length === 2) {
+          interrupted = true;
+          child.kill('SIGINT');
+        }
+      },
+    });
+    expect(interrupted).toBe(true);
+    expect(r.code).toBe(130);
+    expect(r.stderr).toContain('Stopping');
+    expect(r.stdout).toMatch(/demo-db +create failed +mock-\d+ +ABORTED: .*\(the instance made for it was terminated\)/);
+    expect(r.stdout).toMatch(/demo-web +create failed +mock-\d+ +ABORTED: /);
+    expect((await stagely(['list', '--json'], { cwd: dir })).json<{ instances: unknown[] }>().instances).toEqual([]);
+  });
+});
+
 describe('single instances', () => {
   it('create, get, wait, terminate; an unknown id is exit 6, a malformed one exit 2', async () => {
     const { dir } = tempProject('provider: { config: { bootDelayMs: 20 } }');

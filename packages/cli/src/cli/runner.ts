@@ -55,6 +55,10 @@ export function printError(output: Output, error: unknown): void {
   }
   const { code, message } = errorJson(error);
   output.stderr.write(`${output.redact(`${output.ce.red(code)}: ${message}`)}\n`);
+  // Not one of ours is a bug: --verbose shows where (scrubbed like everything else).
+  if (code === 'UNEXPECTED' && output.verbose && error instanceof Error && error.stack) {
+    output.stderr.write(`${output.redact(output.ce.dim(error.stack))}\n`);
+  }
 }
 
 function errorJson(error: unknown): { code: string; message: string; details?: Record<string, unknown> } {
@@ -63,7 +67,7 @@ function errorJson(error: unknown): { code: string; message: string; details?: R
     const json = error.toJSON();
     return { code: json.code, message: json.message, details: { ...json.details, ...(json.provider ? { provider: json.provider } : {}) } };
   }
-  // Not one of ours: a bug. Say so plainly; the stack is for --verbose.
+  // Not one of ours: a bug. Say so plainly.
   const message = error instanceof Error ? error.message : String(error);
   return { code: 'UNEXPECTED', message };
 }

@@ -3,7 +3,7 @@
  * (not a terminal), so nothing is ever asked. Each test gets its own working directory, and with it
  * its own mock state file.
  */
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -23,6 +23,8 @@ export interface CliResult {
 export interface RunOptions {
   cwd: string;
   env?: Record<string, string | undefined>;
+  /** Called with all stdout so far on each chunk; may signal the child (e.g. Ctrl-C). */
+  onStdout?: (stdout: string, child: ChildProcess) => void;
 }
 
 /** Variables that would change the output; each test sets what it means to. */
@@ -35,7 +37,10 @@ export function stagely(args: string[], options: RunOptions): Promise<CliResult>
     const child = spawn(process.execPath, [BIN, ...args], { cwd: options.cwd, env, stdio: ['pipe', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+    child.stdout.setEncoding('utf8').on('data', (d: string) => {
+      stdout += d;
+      options.onStdout?.(stdout, child);
+    });
     child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
     child.stdin.end();
     child.on('error', reject);
