@@ -83,6 +83,12 @@ describe('the packed package, installed with npm into an empty project', () => {
     expect(await installedCopies(project, 'hcloud-js'), 'hcloud-js is bundled, not installed').toEqual([]);
     const notices = await readFile(join(project, 'node_modules/@stagely/provider-hetzner/THIRD_PARTY_NOTICES.md'), 'utf8');
     expect(notices).toContain('Dennis Bruner');
+    for (const file of ['index.js', 'index.cjs']) {
+      const bundle = await readFile(join(project, 'node_modules/@stagely/provider-hetzner/dist', file), 'utf8');
+      expect(bundle, `${file} bundles hcloud-js`).toContain('hcloud-js');
+      expect(bundle, `${file} requires the installed axios`).toMatch(/require\("axios"\)/);
+      expect(bundle, `${file} carries no copy of axios`).not.toMatch(/class AxiosError|function AxiosError|axios\/lib\//);
+    }
   });
 
   it('works through core’s registry, on axios >= 1.12, and an error from a bad token carries no token', async (test) => {
