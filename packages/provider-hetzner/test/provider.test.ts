@@ -4,9 +4,9 @@
  * snapshots, and no token anywhere.
  */
 import { inspect } from 'node:util';
-import { isStagelyError, type StagelyError } from '@stagely/provider-core';
+import { createRegistry, generateEncryptionKey, isStagelyError, sealCredentials, type CloudProvider, type StagelyError } from '@stagely/provider-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { createHetznerProvider } from '../src/index.js';
+import plugin, { createHetznerProvider } from '../src/index.js';
 import { HTML_BAD_GATEWAY, startFakeHetzner } from '../src/testing/index.js';
 import { startHarness, TOKEN, type Harness } from './setup.js';
 
@@ -127,6 +127,16 @@ describe('credentials', () => {
     expect(JSON.stringify(error.toJSON())).not.toContain(wrong);
     expect(inspect(events, { depth: 10 })).not.toContain(wrong);
     expect(events.length).toBeGreaterThan(0);
+  });
+
+  it('a sealed token is opened by the registry; the wrong key is a CREDENTIALS error without the token', async () => {
+    const key = generateEncryptionKey();
+    const config = { token: { sealed: sealCredentials(TOKEN, key, { provider: 'hetzner' }) }, endpoint: h.fake.endpoint };
+    const provider = await createRegistry({ plugins: [plugin], encryptionKey: key }).get<CloudProvider>('hetzner', config);
+    expect((await provider.listSshKeys()).map((k) => k.name)).toContain('stagely-test');
+    const error = await failure(createRegistry({ plugins: [plugin], encryptionKey: generateEncryptionKey() }).get('hetzner', config));
+    expect(error.code).toBe('CREDENTIALS');
+    expectNoToken(error);
   });
 
   it('a config error names the field and never the token', () => {
