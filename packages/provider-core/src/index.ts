@@ -5,6 +5,7 @@ export * from './plugin.js';
 export * from './abort.js';
 export * from './retry.js';
 export * from './wait.js';
+export * from './provider-config.js';
 export * from './provision.js';
 export * from './spec.js';
 export * from './redact.js';

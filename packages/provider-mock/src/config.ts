@@ -2,23 +2,9 @@
  * The mock's configuration. Validated with zod (the plugin's `configSchema`); a bad value is an
  * InvalidInputError naming the field, exactly as a real provider's config would be refused.
  */
-import { fieldPath, InvalidInputError, type RetryPolicy } from '@stagely/provider-core';
+import { commonProviderConfigShape, fieldPath, InvalidInputError } from '@stagely/provider-core';
 import { z } from 'zod';
-import { KNOWN_REGIONS, SIZE_NAMES } from './catalog.js';
-
-/** The retry knobs a config may set (functions such as `random` pass through for tests). */
-const RETRY_NUMBERS = ['maxAttempts', 'baseDelayMs', 'maxDelayMs', 'maxElapsedMs'] as const;
-
-const retrySchema = z.custom<Partial<RetryPolicy>>(
-  (value) =>
-    typeof value === 'object' &&
-    value !== null &&
-    RETRY_NUMBERS.every((key) => {
-      const n = (value as Record<string, unknown>)[key];
-      return n === undefined || (typeof n === 'number' && Number.isFinite(n) && n >= 0);
-    }),
-  { error: `must be an object whose ${RETRY_NUMBERS.join(', ')} are non-negative numbers` },
-);
+import { KNOWN_REGIONS } from './catalog.js';
 
 const delay = z.number().int().min(0);
 const typeName = z.string().trim().min(1);
@@ -40,10 +26,8 @@ export const mockConfigSchema = z.strictObject({
   latencyMs: delay.default(0),
   /** A JSON file that holds the instances, so that separate processes share them. */
   stateFile: z.string().min(1).optional(),
-  strict: z.boolean().default(false),
-  sizes: z.partialRecord(z.enum(SIZE_NAMES), z.strictObject({ amd64: typeName.optional(), arm64: typeName.optional() })).optional(),
-  /** Accepted like every provider's `endpoint`; the mock has no API to reach. */
-  endpoint: z.string().optional(),
+  /** endpoint (accepted; the mock has no API to reach), sizes, strict, retry, readinessPoll. */
+  ...commonProviderConfigShape,
   /** Simulates a cloud that lacks a capability; all are offered by default. */
   offer: z
     .strictObject({
@@ -55,8 +39,6 @@ export const mockConfigSchema = z.strictObject({
     .prefault({}),
   /** SSH keys present in the account besides the seeded `default`. */
   sshKeys: z.array(z.strictObject({ name: typeName, fingerprint: typeName.optional() })).default([]),
-  /** core's withRetry policy (small delays make fault tests fast). */
-  retry: retrySchema.optional(),
 });
 
 /** What callers pass (everything optional). */

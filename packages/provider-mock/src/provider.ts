@@ -21,6 +21,7 @@ import {
   MANAGED_BY_VALUE,
   NotFoundError,
   NotSupportedError,
+  backoffSchedule,
   pollUntilReady,
   QuotaExceededError,
   createRedactor,
@@ -197,6 +198,7 @@ export class MockProvider implements CloudProvider {
       return pollUntilReady((instanceId, op) => this.getInstance(instanceId, op), id, {
         provider: PROVIDER_NAME,
         events: this.#events,
+        schedule: backoffSchedule(this.#config.readinessPoll ?? {}),
         ...(o?.signal ? { signal: o.signal } : {}),
         ...(o?.timeoutMs === undefined ? {} : { timeoutMs: o.timeoutMs }),
       });

@@ -15,11 +15,18 @@ const TOKEN = 'mock-token-conformance-4f9c2e';
 function options(config: MockConfig, name: string): ConformanceOptions<MockProvider> {
   return {
     name,
-    // A boot far longer than tooShortTimeoutMs (the TimeoutError checks stay sure on a busy machine)
-    // that still ends before core's first readiness poll; retries fast enough for the fault checks.
+    // A boot far longer than tooShortTimeoutMs (the TimeoutError checks stay sure on a busy machine),
+    // polled often so that waits end soon after it; retries fast enough for the fault checks.
     createProvider: ({ strict, events } = {}) =>
       createMockProvider(
-        { token: TOKEN, bootDelayMs: 600, retry: { baseDelayMs: 1, maxDelayMs: 5 }, ...config, ...(strict ? { strict } : {}) },
+        {
+          token: TOKEN,
+          bootDelayMs: 600,
+          retry: { baseDelayMs: 1, maxDelayMs: 5 },
+          readinessPoll: { firstMs: 50, intervalMs: 50 },
+          ...config,
+          ...(strict ? { strict } : {}),
+        },
         { events },
       ),
     region: 'mock-1',

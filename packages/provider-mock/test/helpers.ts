@@ -4,7 +4,11 @@ import { expect } from 'vitest';
 import { createMockProvider, type MockConfig } from '../src/index.js';
 
 /** Fast boots and retries: tests wait tens of milliseconds, not seconds. */
-export const FAST: MockConfig = { bootDelayMs: 20, retry: { baseDelayMs: 1, maxDelayMs: 5 } };
+export const FAST: MockConfig = {
+  bootDelayMs: 20,
+  retry: { baseDelayMs: 1, maxDelayMs: 5 },
+  readinessPoll: { firstMs: 10, intervalMs: 10 },
+};
 
 export function fastProvider(config: MockConfig = {}) {
   const events: StagelyEvent[] = [];

@@ -20,7 +20,7 @@ describe('plugin', () => {
     thrownBy(() => createMockProvider({ region: 'mars-1' }), 'INVALID_INPUT', 'region');
     thrownBy(() => createMockProvider({ pageSize: 0 }), 'INVALID_INPUT', 'pageSize');
     thrownBy(() => createMockProvider({ sizes: { small: { amd64: '' } } }), 'INVALID_INPUT', 'sizes.small.amd64');
-    thrownBy(() => createMockProvider({ retry: { maxAttempts: -1 } }), 'INVALID_INPUT', 'retry');
+    thrownBy(() => createMockProvider({ retry: { maxAttempts: -1 } }), 'INVALID_INPUT', 'retry.maxAttempts');
     thrownBy(() => createMockProvider({ colour: 'blue' } as never), 'INVALID_INPUT');
     expect(mockConfigSchema.parse({}).offer).toEqual({ arm64: true, spot: true, snapshots: true, sshKeys: true });
   });

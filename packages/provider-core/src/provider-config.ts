@@ -1,0 +1,45 @@
+/**
+ * Zod schemas for the config options every provider shares (DESIGN §4): `endpoint`, `sizes`,
+ * `strict`, and the tuning knobs of core's retry loop and readiness schedule. Providers spread
+ * `commonProviderConfigShape` into their own schema so the options read and fail the same way.
+ */
+import { z } from 'zod';
+import { ARCHITECTURES, SIZES } from './contract.js';
+
+const millis = z.number().int().min(0);
+
+/** `retry`: overrides of core's withRetry policy (small delays make fault tests fast). */
+export const retryPolicySchema = z.strictObject({
+  maxAttempts: z.number().int().min(1).max(20).optional(),
+  baseDelayMs: millis.optional(),
+  maxDelayMs: millis.optional(),
+  maxElapsedMs: millis.optional(),
+});
+
+/** `readinessPoll`: overrides of core's readiness schedule (see backoffSchedule). */
+export const pollScheduleSchema = z.strictObject({
+  firstMs: millis.optional(),
+  intervalMs: millis.optional(),
+  growth: z.number().min(1).optional(),
+  relativeInterval: z.number().min(0).optional(),
+  maxIntervalMs: millis.optional(),
+  nearlyReadyMs: millis.optional(),
+});
+
+const typeName = z.string().trim().min(1);
+
+/** `sizes`: overrides of the size table, per abstract size and architecture. */
+export const sizeTableSchema = z.partialRecord(
+  z.enum(SIZES as [string, ...string[]]),
+  z.strictObject(Object.fromEntries(ARCHITECTURES.map((arch) => [arch, typeName.optional()])) as Record<'amd64' | 'arm64', z.ZodOptional<typeof typeName>>),
+);
+
+export const commonProviderConfigShape = {
+  /** API base URL: fakes, proxies and emulators are reached this way. */
+  endpoint: z.url({ error: 'must be an absolute URL' }).optional(),
+  sizes: sizeTableSchema.optional(),
+  /** Capability warnings (arm64 fallback, spot ignored) become NotSupportedError. */
+  strict: z.boolean().default(false),
+  retry: retryPolicySchema.optional(),
+  readinessPoll: pollScheduleSchema.optional(),
+};
