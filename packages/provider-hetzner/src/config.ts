@@ -2,11 +2,10 @@
  * The provider's configuration (zod, the plugin's `configSchema`). A bad value is an
  * InvalidInputError naming the field; no message ever repeats the token.
  */
-import { fieldPath, InvalidInputError } from '@stagely/provider-core';
+import { commonProviderConfigShape, fieldPath, InvalidInputError } from '@stagely/provider-core';
 import { z } from 'zod';
 
 const DEFAULT_ENDPOINT = 'https://api.hetzner.cloud/v1';
-const typeName = z.string().trim().min(1, 'must not be empty');
 const millis = z.number().int().min(0);
 
 export const hetznerConfigSchema = z.strictObject({
@@ -28,31 +27,16 @@ export const hetznerConfigSchema = z.strictObject({
     .url({ protocol: /^https?$/, error: 'must be an http(s) URL such as https://api.hetzner.cloud/v1' })
     .transform((url) => url.replace(/\/+$/, ''))
     .default(DEFAULT_ENDPOINT),
-  /** Overrides of the size table, per architecture, e.g. `{ small: { amd64: 'cpx22' } }`. */
-  sizes: z
-    .partialRecord(z.enum(['small', 'medium', 'large']), z.strictObject({ amd64: typeName.optional(), arm64: typeName.optional() }))
-    .optional(),
-  /** Turns "spot is not offered; ignored" into NotSupportedError. */
-  strict: z.boolean().default(false),
-  /** Overrides of core's retry policy (withRetry is the only retry loop; hcloud-js has none). */
-  retry: z
-    .strictObject({
-      maxAttempts: z.number().int().min(1).max(20).optional(),
-      baseDelayMs: millis.optional(),
-      maxDelayMs: millis.optional(),
-      maxElapsedMs: millis.optional(),
-    })
-    .optional(),
+  /**
+   * sizes (e.g. `{ small: { amd64: 'cpx22' } }`), strict (spot ignored -> NotSupportedError),
+   * retry (core's withRetry is the only retry loop; hcloud-js has none), readinessPoll.
+   */
+  sizes: commonProviderConfigShape.sizes,
+  strict: commonProviderConfigShape.strict,
+  retry: commonProviderConfigShape.retry,
+  readinessPoll: commonProviderConfigShape.readinessPoll,
   /** Limit of one HTTP request; default 30 s. */
   requestTimeoutMs: z.number().int().min(1).default(30_000),
-  /** waitUntilReady's polling schedule (core's backoffSchedule); defaults fit real boots. */
-  readinessPoll: z
-    .strictObject({
-      firstMs: millis.optional(),
-      growth: z.number().min(1).optional(),
-      maxIntervalMs: millis.optional(),
-    })
-    .optional(),
   /** How often to look at an action (snapshot, delete) while waiting for it; default 1 s. */
   actionPollMs: millis.default(1000),
 });

@@ -5,6 +5,7 @@
  */
 import { inspect } from 'node:util';
 import { createRegistry, generateEncryptionKey, isStagelyError, sealCredentials, type CloudProvider, type StagelyError } from '@stagely/provider-core';
+import { manualClock } from '@stagely/provider-core/testing';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import plugin, { createHetznerProvider } from '../src/index.js';
 import { HTML_BAD_GATEWAY, startFakeHetzner } from '../src/testing/index.js';
@@ -67,9 +68,14 @@ describe('HTTP failures', () => {
   });
 
   it('the fake API budget itself: concurrent calls beyond it are answered 429 and retried to success', async () => {
-    const fake = await startFakeHetzner({ token: TOKEN, rateLimit: { limit: 3, refillPerSecond: 100 } });
+    // The fake's time stands still until a 429 is met, so the budget is surely exceeded however slow the machine.
+    const clock = manualClock(Date.now());
+    const fake = await startFakeHetzner({ token: TOKEN, clock, rateLimit: { limit: 3, refillPerSecond: 100 } });
     try {
-      const provider = createHetznerProvider({ token: TOKEN, endpoint: fake.endpoint, retry: { maxAttempts: 10, baseDelayMs: 1, maxDelayMs: 5 } });
+      const provider = createHetznerProvider(
+        { token: TOKEN, endpoint: fake.endpoint, retry: { maxAttempts: 10, baseDelayMs: 1, maxDelayMs: 5 } },
+        { events: (event) => event.type === 'rate-limit' && clock.advance(1000) },
+      );
       const lists = await Promise.all(Array.from({ length: 12 }, () => provider.listSshKeys()));
       expect(lists.every((keys) => keys.length === 1)).toBe(true);
       expect(fake.http.log.some((entry) => entry.status === 429)).toBe(true);

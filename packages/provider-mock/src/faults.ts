@@ -21,7 +21,7 @@ import {
   TimeoutError,
   type ErrorCode,
 } from '@stagely/provider-core';
-import type { FaultKind } from '@stagely/provider-core/conformance';
+import type { FaultKind } from '@stagely/provider-core/testing';
 
 export type { FaultKind };
 /** What `failNext` takes: one of the conformance suite's fault kinds, or any error code. */

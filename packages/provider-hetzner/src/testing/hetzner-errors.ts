@@ -2,7 +2,7 @@
  * Hetzner-shaped error answers for the fake API: `{ "error": { "code", "message", "details" } }`
  * with the status Hetzner uses for each code, plus the answers injected faults give.
  */
-import type { FaultKind } from '@stagely/provider-core/conformance';
+import type { FaultKind } from '@stagely/provider-core/testing';
 import { json, type FakeHeaders, type FakeResponse } from '@stagely/provider-core/testing';
 
 export function hetznerError(status: number, code: string, message: string, details: unknown = null, headers: FakeHeaders = {}): FakeResponse {
