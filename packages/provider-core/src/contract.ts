@@ -122,6 +122,20 @@ export interface CloudProvider {
   listSshKeys(o?: Op): Promise<SshKey[]>;
 }
 
+/** Every method of CloudProvider: what a plugin's provider must have. */
+export const PROVIDER_METHODS = [
+  'validateCredentials',
+  'createInstance',
+  'getInstance',
+  'listInstances',
+  'terminateInstance',
+  'waitUntilReady',
+  'createSnapshot',
+  'listSnapshots',
+  'deleteSnapshot',
+  'listSshKeys',
+] as const satisfies ReadonlyArray<keyof CloudProvider>;
+
 /** The label every provider puts on what it creates; listing filters on it. */
 export const MANAGED_BY_TAG = 'managed-by' as const;
 export const MANAGED_BY_VALUE = 'stagely' as const;

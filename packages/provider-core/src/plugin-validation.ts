@@ -3,7 +3,7 @@
  * `register` or found in an imported module. Everything is checked at run time: a plugin may come
  * from a package built against another copy or version of core.
  */
-import { ARCHITECTURES } from './contract.js';
+import { ARCHITECTURES, PROVIDER_METHODS } from './contract.js';
 import { IncompatiblePluginError } from './errors.js';
 import { SUPPORTED_CONTRACT_VERSIONS, type StagelyPlugin } from './plugin.js';
 import { isValidProviderName } from './provider-name.js';
@@ -88,18 +88,6 @@ export function pluginFromModule(moduleNamespace: unknown, specifier: string): A
   return assertValidPlugin(declared, `Package "${specifier}"`);
 }
 
-const PROVIDER_METHODS = [
-  'validateCredentials',
-  'createInstance',
-  'getInstance',
-  'listInstances',
-  'terminateInstance',
-  'waitUntilReady',
-  'createSnapshot',
-  'listSnapshots',
-  'deleteSnapshot',
-  'listSshKeys',
-] as const;
 
 /** The method a value lacks to be a CloudProvider, or `undefined` when it has them all. */
 export function missingProviderMethod(value: unknown): string | undefined {

@@ -2,7 +2,7 @@
  * The provider's configuration (zod, the plugin's `configSchema`). A bad value is an
  * InvalidInputError naming the field; no message ever repeats the token.
  */
-import { commonProviderConfigShape, fieldPath, InvalidInputError } from '@stagely/provider-core';
+import { commonProviderConfigShape, parseProviderConfig } from '@stagely/provider-core';
 import { z } from 'zod';
 
 const DEFAULT_ENDPOINT = 'https://api.hetzner.cloud/v1';
@@ -48,9 +48,5 @@ export type ResolvedHetznerConfig = z.output<typeof hetznerConfigSchema>;
 
 /** Parses `config`, throwing InvalidInputError naming the first bad field (never its value). */
 export function parseHetznerConfig(config: unknown): ResolvedHetznerConfig {
-  const parsed = hetznerConfigSchema.safeParse(config ?? {});
-  if (parsed.success) return parsed.data;
-  const issue = parsed.error.issues[0]!;
-  const field = fieldPath(issue.path) || 'config';
-  throw new InvalidInputError(field, `Invalid Hetzner provider config: ${field} ${issue.message}`, { provider: 'hetzner' });
+  return parseProviderConfig(hetznerConfigSchema, config, 'hetzner');
 }

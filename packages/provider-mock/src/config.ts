@@ -2,7 +2,7 @@
  * The mock's configuration. Validated with zod (the plugin's `configSchema`); a bad value is an
  * InvalidInputError naming the field, exactly as a real provider's config would be refused.
  */
-import { commonProviderConfigShape, fieldPath, InvalidInputError } from '@stagely/provider-core';
+import { commonProviderConfigShape, parseProviderConfig } from '@stagely/provider-core';
 import { z } from 'zod';
 import { KNOWN_REGIONS } from './catalog.js';
 
@@ -48,9 +48,5 @@ export type ResolvedMockConfig = z.output<typeof mockConfigSchema>;
 
 /** Parses `config`, throwing InvalidInputError naming the first bad field. */
 export function parseMockConfig(config: unknown): ResolvedMockConfig {
-  const parsed = mockConfigSchema.safeParse(config ?? {});
-  if (parsed.success) return parsed.data;
-  const issue = parsed.error.issues[0]!;
-  const field = fieldPath(issue.path) || 'config';
-  throw new InvalidInputError(field, `Invalid mock provider config: ${field} ${issue.message}`, { provider: 'mock' });
+  return parseProviderConfig(mockConfigSchema, config, 'mock');
 }

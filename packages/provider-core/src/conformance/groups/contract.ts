@@ -1,22 +1,10 @@
 /** The provider speaks contract v1 and describes itself truthfully. */
 import { describe, expect, it } from 'vitest';
-import { ARCHITECTURES, CONTRACT_VERSION, type CloudProvider } from '../../contract.js';
+import { ARCHITECTURES, CONTRACT_VERSION, PROVIDER_METHODS, type CloudProvider } from '../../contract.js';
 import { GROUP_NAMES } from '../group-names.js';
 import { setupGroup } from '../context.js';
 import type { ConformanceOptions } from '../options.js';
 
-const METHODS = [
-  'validateCredentials',
-  'createInstance',
-  'getInstance',
-  'listInstances',
-  'terminateInstance',
-  'waitUntilReady',
-  'createSnapshot',
-  'listSnapshots',
-  'deleteSnapshot',
-  'listSshKeys',
-] as const;
 
 export function describeContractGroup<P extends CloudProvider>(options: ConformanceOptions<P>): void {
   describe(GROUP_NAMES.contract, () => {
@@ -27,7 +15,7 @@ export function describeContractGroup<P extends CloudProvider>(options: Conforma
       const { provider } = ctx;
       expect(provider.contractVersion).toBe(CONTRACT_VERSION);
       expect(provider.name).toMatch(/^[a-z0-9][a-z0-9-]*$/);
-      for (const method of METHODS) expect(typeof provider[method], method).toBe('function');
+      for (const method of PROVIDER_METHODS) expect(typeof provider[method], method).toBe('function');
     });
 
     it('declares its capabilities', () => {
