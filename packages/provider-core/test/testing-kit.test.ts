@@ -113,9 +113,25 @@ describe('FaultPlan', () => {
     expect(plan.size).toBe(1);
   });
 
+  it('keeps after-handling rules apart: their latency and answer come in `after`', () => {
+    const plan = new FaultPlan();
+    plan.add({ latencyMs: 5 });
+    plan.add({ operation: 'create', phase: 'after', latencyMs: 7 });
+    plan.add({ operation: 'create', phase: 'after', reset: true });
+    plan.add({ operation: 'create', phase: 'after', respond: { status: 504 } });
+    const call = { method: 'POST', path: '/s', operation: 'create' };
+    expect(plan.take(call)).toEqual({ latencyMs: 5, reset: false, after: { latencyMs: 7, reset: true } });
+    expect(plan.take(call)).toEqual({ latencyMs: 0, reset: false, after: { latencyMs: 0, reset: false, respond: { status: 504 } } });
+    expect(plan.take(call)).toEqual({ latencyMs: 0, reset: false });
+    expect(plan.take(call).after).toBeUndefined();
+  });
+
   it('refuses rules that would do nothing or cannot apply', () => {
     const plan = new FaultPlan();
     expect(() => plan.add({ operation: 'x' })).toThrow(RangeError);
+    expect(() => plan.add({ operation: 'x', phase: 'after' })).toThrow(/latencyMs, respond or reset/);
+    expect(() => plan.add({ reset: true, phase: 'during' as 'after' })).toThrow(/phase/);
+    expect(() => plan.add({ latencyMs: -1 })).toThrow(/latencyMs/);
     expect(() => plan.add({ reset: true, rate: 2 })).toThrow(/rate/);
     expect(() => plan.add({ reset: true, times: 0 })).toThrow(/times/);
     const handle = plan.add({ reset: true, times: 3 });

@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { FakeHttpError, json, noContent, startFakeServer, xml, type FakeServer } from '../src/testing/index.js';
 
 let server: FakeServer;
@@ -169,5 +169,124 @@ describe('fault plan on the fake server', () => {
     expect(first).toContain(200);
     expect(await pattern(11)).toEqual(first);
     expect(await pattern(12)).not.toEqual(first);
+  });
+});
+
+describe('faults after handling: the call is carried out, then its answer is lost or replaced', () => {
+  let created: number[];
+  beforeEach(() => {
+    created = [];
+    server.post('/v1/servers', () => {
+      created.push(created.length + 1);
+      return json(201, { server: { id: created.length } });
+    }, 'servers.create');
+  });
+
+  const failed = (promise: Promise<unknown>) =>
+    promise.then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+
+  it('a reset after handling: the server was made, the client sees a reset, the log has both', async () => {
+    server.faults.add({ operation: 'servers.create', phase: 'after', reset: true });
+    expect(await failed(fetch(`${server.url}/v1/servers`, { method: 'POST', body: '{}' }))).toBeInstanceOf(TypeError);
+    expect(created).toEqual([1]);
+    expect(server.log).toEqual([
+      { method: 'POST', path: '/v1/servers', search: '', operation: 'servers.create', status: null, faulted: true, handledStatus: 201 },
+    ]);
+    // Used up: the next create is answered.
+    const next = await fetch(`${server.url}/v1/servers`, { method: 'POST', body: '{}' });
+    expect([next.status, await next.json()]).toEqual([201, { server: { id: 2 } }]);
+    expect(server.log[1]).toEqual({ method: 'POST', path: '/v1/servers', search: '', operation: 'servers.create', status: 201, faulted: false });
+  });
+
+  it('a replaced answer after handling: the server was made, the client sees a proxy 502', async () => {
+    const badGateway = { status: 502, body: '<html>502 Bad Gateway</html>', headers: { 'content-type': 'text/html' } };
+    server.faults.add({ operation: 'servers.create', phase: 'after', respond: badGateway, times: 2 });
+    for (const _ of [1, 2]) {
+      const res = await fetch(`${server.url}/v1/servers`, { method: 'POST', body: '{}' });
+      expect([res.status, res.headers.get('content-type'), await res.text()]).toEqual([502, 'text/html', badGateway.body]);
+    }
+    expect(created).toEqual([1, 2]);
+    expect(server.log.map((e) => [e.status, e.handledStatus, e.faulted])).toEqual([
+      [502, 201, true],
+      [502, 201, true],
+    ]);
+    expect(server.faults.size).toBe(0);
+  });
+
+  it('an answer held after handling: logged and carried out while the client still waits, and lost when it gives up', async () => {
+    server.faults.add({ operation: 'servers.create', phase: 'after', latencyMs: 60_000 });
+    const controller = new AbortController();
+    const creating = failed(fetch(`${server.url}/v1/servers`, { method: 'POST', body: '{}', signal: controller.signal }));
+    await vi.waitFor(() => expect(created).toEqual([1]));
+    expect(server.log).toEqual([
+      { method: 'POST', path: '/v1/servers', search: '', operation: 'servers.create', status: null, faulted: true, handledStatus: 201 },
+    ]);
+    controller.abort();
+    expect(((await creating) as Error).name).toBe('AbortError');
+    expect(server.log[0]?.status).toBeNull();
+  });
+
+  it('a short hold after handling still sends the real answer, late', async () => {
+    server.faults.add({ operation: 'servers.create', phase: 'after', latencyMs: 20 });
+    const res = await fetch(`${server.url}/v1/servers`, { method: 'POST', body: '{}' });
+    expect([res.status, await res.json()]).toEqual([201, { server: { id: 1 } }]);
+    expect(server.log.map((e) => [e.status, e.handledStatus, e.faulted])).toEqual([[201, 201, true]]);
+  });
+
+  it('a fault before handling wins: the handler never runs and the after rule waits for the next call', async () => {
+    server.faults.add({ operation: 'servers.create', phase: 'after', reset: true });
+    server.faults.add({ operation: 'servers.create', respond: json(503, { error: 'unavailable' }) });
+    expect((await fetch(`${server.url}/v1/servers`, { method: 'POST', body: '{}' })).status).toBe(503);
+    expect(created).toEqual([]);
+    expect(server.faults.size).toBe(1);
+    expect(await failed(fetch(`${server.url}/v1/servers`, { method: 'POST', body: '{}' }))).toBeInstanceOf(TypeError);
+    expect(created).toEqual([1]);
+  });
+});
+
+describe('decorate: one hook over every answer, injected faults included', () => {
+  it('adds headers to handler answers, unknown routes, crashes and faults of either phase, never overriding their own', async () => {
+    const decorated = await startFakeServer({
+      decorate: (response, request) => ({ ...response, headers: { 'x-operation': request.operation || 'none', 'x-trace': 'fake', ...response.headers } }),
+    });
+    try {
+      decorated.get('/v1/servers', () => json(200, { servers: [] }), 'servers.list');
+      decorated.get('/v1/boom', () => {
+        throw new Error('fake bug');
+      }, 'boom');
+      const headersOf = async (path: string) => {
+        const res = await fetch(`${decorated.url}${path}`);
+        return [res.status, res.headers.get('x-operation'), res.headers.get('x-trace')];
+      };
+      expect(await headersOf('/v1/servers')).toEqual([200, 'servers.list', 'fake']);
+      expect(await headersOf('/nowhere')).toEqual([404, 'none', 'fake']);
+      expect(await headersOf('/v1/boom')).toEqual([500, 'boom', 'fake']);
+      decorated.faults.add({ operation: 'servers.list', respond: json(429, {}, { 'x-trace': 'own' }) });
+      expect(await headersOf('/v1/servers')).toEqual([429, 'servers.list', 'own']);
+      decorated.faults.add({ operation: 'servers.list', phase: 'after', respond: json(504, {}) });
+      expect(await headersOf('/v1/servers')).toEqual([504, 'servers.list', 'fake']);
+      expect(decorated.log.map((e) => e.status)).toEqual([200, 404, 500, 429, 504]);
+    } finally {
+      await decorated.close();
+    }
+  });
+
+  it('a decorator that throws answers 500 and is kept in the log', async () => {
+    const broken = await startFakeServer({
+      decorate: () => {
+        throw new Error('decorator bug');
+      },
+    });
+    try {
+      broken.get('/x', () => json(200, {}));
+      expect((await fetch(`${broken.url}/x`)).status).toBe(500);
+      expect(broken.log[0]?.status).toBe(500);
+      expect(broken.log[0]?.error).toContain('decorator bug');
+    } finally {
+      await broken.close();
+    }
   });
 });

@@ -2,7 +2,8 @@
  * A loopback HTTP server for stateful fake cloud APIs (DESIGN §7): the real SDK talks to it over
  * 127.0.0.1, so its serialisation and error parsing are exercised. Routes match on method, a path
  * pattern, and optionally a form/query `Action` (EC2's query protocol posts everything to `/`).
- * Every call goes through the fault plan and is written to the request log.
+ * Every call goes through the fault plan and is written to the request log; every answer, injected
+ * ones included, through the optional `decorate` hook.
  */
 import { createServer, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
@@ -51,10 +52,18 @@ export interface RequestLogEntry {
   search: string;
   /** `undefined` when no route matched. */
   operation: string | undefined;
-  /** `null` when the connection was reset. */
+  /**
+   * What the client was sent; `null` when no answer was (a reset, an answer still held by an
+   * `after` fault's latency, or a client that left first).
+   */
   status: number | null;
-  /** True when a fault rule answered or reset this call. */
+  /** True when a fault rule answered, reset, held or replaced the answer to this call. */
   faulted: boolean;
+  /**
+   * The handler's own status when an `after` fault applied: the call was carried out, whatever
+   * the client saw. Absent otherwise.
+   */
+  handledStatus?: number;
   /** A handler's unexpected exception (answered 500), so tests can see bugs in fakes. */
   error?: string;
 }
@@ -64,7 +73,16 @@ export interface FakeServerOptions {
   seed?: number;
   /** Answer for calls no route matches; default a JSON 404. */
   notFound?: FakeHandler;
+  /**
+   * Applied to every answer before it is sent: handlers', `notFound`'s, a crashed handler's 500 and
+   * injected faults' (either phase), so a fake can add what its API puts on every response (e.g.
+   * `RateLimit-*` headers) in one place. Not called for resets, which send nothing.
+   */
+  decorate?: FakeDecorator;
 }
+
+/** Gets the answer about to be sent and the call it answers; returns what is sent instead. */
+export type FakeDecorator = (response: FakeResponse, request: FakeRequest) => FakeResponse;
 
 type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
@@ -135,37 +153,64 @@ export async function startFakeServer(options: FakeServerOptions = {}): Promise<
       faulted: false,
     };
 
+    const routed: FakeRequest = matched ? { ...request, operation: matched.operation } : request;
     const effect = faults.take({ method, path: url.pathname, operation: matched?.operation });
     if (effect.latencyMs > 0) await delay(effect.latencyMs);
     if (req.socket.destroyed) return; // the server closed, or the client gave up, while we waited
     if (effect.reset) {
       entry.faulted = true;
       log.push(entry);
-      // A TCP RST where the platform can send one, so clients see ECONNRESET as from a real reset.
-      if (typeof req.socket.resetAndDestroy === 'function') req.socket.resetAndDestroy();
-      else req.socket.destroy();
+      resetConnection(req.socket);
+      return;
+    }
+    if (effect.respond) {
+      entry.faulted = true;
+      log.push(entry);
+      answer(res, entry, effect.respond, routed);
       return;
     }
 
-    let response: FakeResponse;
-    if (effect.respond) {
+    let response = await runHandler(matched?.handler ?? notFound, routed, entry);
+    const after = effect.after;
+    // Logged as soon as it is handled, so a test sees the call while its answer is held or lost.
+    log.push(entry);
+    if (after) {
       entry.faulted = true;
-      response = effect.respond;
-    } else {
+      entry.handledStatus = response.status;
+      if (after.latencyMs > 0) await delay(after.latencyMs);
+      if (req.socket.destroyed) return;
+      if (after.reset) {
+        resetConnection(req.socket);
+        return;
+      }
+      if (after.respond) response = after.respond;
+    }
+    answer(res, entry, response, routed);
+  }
+
+  async function runHandler(handler: FakeHandler, request: FakeRequest, entry: RequestLogEntry): Promise<FakeResponse> {
+    try {
+      return await handler(request);
+    } catch (error) {
+      if (error instanceof FakeHttpError) return error.response;
+      entry.error = describe(error);
+      return json(500, { error: 'fake handler failed', message: error instanceof Error ? error.message : String(error) });
+    }
+  }
+
+  /** Decorates, records the status and sends. */
+  function answer(res: ServerResponse, entry: RequestLogEntry, response: FakeResponse, request: FakeRequest): void {
+    let sent = response;
+    if (options.decorate) {
       try {
-        response = matched ? await matched.handler({ ...request, operation: matched.operation }) : await notFound(request);
+        sent = options.decorate(response, request);
       } catch (error) {
-        if (error instanceof FakeHttpError) {
-          response = error.response;
-        } else {
-          entry.error = error instanceof Error ? (error.stack ?? error.message) : String(error);
-          response = json(500, { error: 'fake handler failed', message: error instanceof Error ? error.message : String(error) });
-        }
+        entry.error = describe(error);
+        sent = json(500, { error: 'fake decorate failed', message: error instanceof Error ? error.message : String(error) });
       }
     }
-    entry.status = response.status;
-    log.push(entry);
-    send(res, response);
+    entry.status = sent.status;
+    send(res, sent);
   }
 
   const server = createServer((req, res) => {
@@ -244,6 +289,16 @@ function actionOf(request: FakeRequest): string | undefined {
     return (body as Record<string, string>).Action;
   }
   return request.query.Action;
+}
+
+/** A TCP RST where the platform can send one, so clients see ECONNRESET as from a real reset. */
+function resetConnection(socket: Socket): void {
+  if (typeof socket.resetAndDestroy === 'function') socket.resetAndDestroy();
+  else socket.destroy();
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? (error.stack ?? error.message) : String(error);
 }
 
 function readBody(req: IncomingMessage): Promise<string> {

@@ -4,11 +4,11 @@
  * lifecycle driven by an injectable clock; pagination helpers.
  */
 export { startFakeServer } from './fake-server.js';
-export type { FakeHandler, FakeRequest, FakeRoute, FakeServer, FakeServerOptions, RequestLogEntry } from './fake-server.js';
+export type { FakeDecorator, FakeHandler, FakeRequest, FakeRoute, FakeServer, FakeServerOptions, RequestLogEntry } from './fake-server.js';
 export { FakeHttpError, json, noContent, text, xml } from './responses.js';
 export type { FakeHeaders, FakeResponse } from './responses.js';
 export { FaultPlan } from './fault-plan.js';
-export type { FaultCall, FaultEffect, FaultHandle, FaultRule, FaultSelector } from './fault-plan.js';
+export type { FaultCall, FaultEffect, FaultHandle, FaultPhase, FaultPhaseEffect, FaultRule, FaultSelector } from './fault-plan.js';
 export { matchPath } from './route-pattern.js';
 export type { PathParams } from './route-pattern.js';
 export { InstanceLifecycle } from './instance-lifecycle.js';
