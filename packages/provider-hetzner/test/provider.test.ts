@@ -175,6 +175,13 @@ describe('create never makes two servers', () => {
     expect(h.fake.servers().filter((s) => s.name === 'slow-answer-1').map((s) => String(s.id))).toEqual([instance.id]);
   });
 
+  it('when the connection is reset after the server was made, likewise', async () => {
+    h.fake.loseResponse('servers.create', { respond: 'reset' });
+    const instance = await h.provider.createInstance({ name: 'reset-after-1', size: 'small' });
+    expect(h.fake.servers().filter((s) => s.name === 'reset-after-1').map((s) => String(s.id))).toEqual([instance.id]);
+    expect(h.fake.http.log.filter((e) => e.operation === 'servers.create').map((e) => [e.status, e.handledStatus])).toEqual([[null, 201]]);
+  });
+
   it('a reset before the request reached the API is retried as a plain create', async () => {
     await h.provider.createInstance({ size: 'small' });
     h.fake.clearFaults();
@@ -373,6 +380,10 @@ describe('the fake API', () => {
     h.fake.injectFault('bad-gateway', 1);
     const html = await fetch(`${h.fake.endpoint}/servers`, { headers: { authorization: `Bearer ${TOKEN}` } });
     expect([html.status, html.headers.get('content-type'), await html.text()]).toEqual([502, 'text/html', HTML_BAD_GATEWAY.body]);
+    expect(html.headers.get('ratelimit-remaining'), 'injected faults carry the budget too').toMatch(/^\d+$/);
+    h.fake.injectFault('rate-limited', 1);
+    const limited = await fetch(`${h.fake.endpoint}/servers`, { headers: { authorization: `Bearer ${TOKEN}` } });
+    expect([limited.status, limited.headers.get('ratelimit-remaining')], 'an injected 429 keeps its spent budget').toEqual([429, '0']);
     const anonymous = await fetch(`${h.fake.endpoint}/servers`);
     expect([anonymous.status, ((await anonymous.json()) as { error: { code: string } }).error.code]).toEqual([401, 'unauthorized']);
   });

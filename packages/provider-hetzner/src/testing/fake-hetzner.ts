@@ -26,7 +26,7 @@ import {
 } from '@stagely/provider-core/testing';
 import { labelKeyProblem, labelValueProblem } from '../labels.js';
 import { FAKE_LOCATIONS, FAKE_SERVER_TYPES, FAKE_SYSTEM_IMAGES, type FakeLocation, type FakeServerType, type FakeSystemImage } from './fixtures.js';
-import { faultAnswer, hetznerError, invalidInput, notFound, type HetznerFaultKind } from './hetzner-errors.js';
+import { faultAnswer, hetznerError, HTML_BAD_GATEWAY, invalidInput, notFound, type HetznerFaultKind } from './hetzner-errors.js';
 import { LabelSelectorError, parseLabelSelector } from './label-selector.js';
 import { RateLimitBucket, type RateLimitOptions } from './rate-limit.js';
 
@@ -89,10 +89,11 @@ export interface FakeHetzner {
   injectFault(kind: HetznerFaultKind, times?: number, selector?: FaultSelector): FaultHandle;
   /**
    * The next `times` calls of `operation` are carried out, but the client does not get the answer:
-   * it gets `respond` instead (default an HTML 502), after `delayMs` (default 0). A lost answer to a
-   * create is what makes retrying it dangerous.
+   * it gets `respond` instead (default an HTML 502; `'reset'`: the connection is reset), after
+   * `delayMs` (default 0). A lost answer to a create is what makes retrying it dangerous. A rule on
+   * `http.faults` with `phase: 'after'`, which this adds.
    */
-  loseResponse(operation: string, options?: { times?: number; respond?: FakeResponse; delayMs?: number }): void;
+  loseResponse(operation: string, options?: { times?: number; respond?: FakeResponse | 'reset'; delayMs?: number }): FaultHandle;
   clearFaults(): void;
   /** A server that Stagely does not manage (no managed-by label), straight into the state. */
   seedServer(options?: { name?: string; labels?: Record<string, string>; serverType?: string; location?: string }): { id: string; name: string };
@@ -158,13 +159,6 @@ interface SshKeyState {
   labels: Record<string, string>;
 }
 
-interface LostAnswer {
-  operation: string;
-  remaining: number;
-  respond: FakeResponse | undefined;
-  delayMs: number;
-}
-
 export async function startFakeHetzner(options: FakeHetznerOptions = {}): Promise<FakeHetzner> {
   const token = options.token ?? 'fake-hetzner-token';
   const clock = options.clock ?? systemClock;
@@ -179,13 +173,13 @@ export async function startFakeHetzner(options: FakeHetznerOptions = {}): Promis
   const http = await startFakeServer({
     ...(options.seed === undefined ? {} : { seed: options.seed }),
     notFound: () => notFound('route'),
+    decorate: withRateLimitHeaders,
   });
 
   const servers = new Map<number, ServerState>();
   const actions = new Map<number, ActionState>();
   const snapshots = new Map<number, SnapshotState>();
   const sshKeys = new Map<number, SshKeyState>();
-  const lost: LostAnswer[] = [];
   let nextServerId = 60_000_001;
   let nextActionId = 9_000_001;
   let nextImageId = 300_000_001;
@@ -400,33 +394,31 @@ export async function startFakeHetzner(options: FakeHetznerOptions = {}): Promis
     return Number(raw);
   }
 
-  /** Auth, rate limit, Hetzner error mapping, lost answers, and RateLimit-* headers on every answer. */
-  function api(operation: string, handler: FakeHandler): FakeHandler {
+  /** Auth, rate limit and Hetzner error mapping; the RateLimit-* headers come from `decorate`. */
+  function api(handler: FakeHandler): FakeHandler {
     return async (request) => {
-      let response: FakeResponse;
-      if (request.headers.authorization !== `Bearer ${token}`) {
-        response = hetznerError(401, 'unauthorized', 'unable to authenticate');
-      } else if (bucket && !bucket.take()) {
-        response = hetznerError(429, 'rate_limit_exceeded', `limit of ${rateLimit!.limit} requests per hour reached`);
-      } else {
-        try {
-          response = await handler(request);
-        } catch (error) {
-          if (error instanceof FakeHttpError) response = error.response;
-          else if (error instanceof PaginationError) response = invalidInput(error.field, error.message);
-          else if (error instanceof LabelSelectorError) response = invalidInput('label_selector', error.message);
-          else throw error;
-        }
-        const loss = lost.find((l) => l.operation === operation);
-        if (loss) {
-          loss.remaining -= 1;
-          if (loss.remaining <= 0) lost.splice(lost.indexOf(loss), 1);
-          if (loss.delayMs > 0) await new Promise((resolve) => setTimeout(resolve, loss.delayMs));
-          response = loss.respond ?? faultAnswer('bad-gateway', rateLimit ?? { limit: 3600, refillPerSecond: 1 }, clock.now()) as FakeResponse;
-        }
+      if (request.headers.authorization !== `Bearer ${token}`) return hetznerError(401, 'unauthorized', 'unable to authenticate');
+      if (bucket && !bucket.take()) return hetznerError(429, 'rate_limit_exceeded', `limit of ${rateLimit!.limit} requests per hour reached`);
+      try {
+        return await handler(request);
+      } catch (error) {
+        if (error instanceof FakeHttpError) return error.response;
+        if (error instanceof PaginationError) return invalidInput(error.field, error.message);
+        if (error instanceof LabelSelectorError) return invalidInput('label_selector', error.message);
+        throw error;
       }
-      return { ...response, headers: { ...response.headers, ...(bucket?.headers() ?? {}) } };
     };
+  }
+
+  /**
+   * Hetzner's RateLimit-* headers on every answer the fake sends, injected faults included; an
+   * answer that brings its own (an injected 429's spent budget) keeps them.
+   */
+  function withRateLimitHeaders(response: FakeResponse): FakeResponse {
+    if (!bucket) return response;
+    const own = new Set(Object.keys(response.headers ?? {}).map((name) => name.toLowerCase()));
+    const added = Object.entries(bucket.headers()).filter(([name]) => !own.has(name.toLowerCase()));
+    return { ...response, headers: { ...response.headers, ...Object.fromEntries(added) } };
   }
 
   function body(request: FakeRequest): Record<string, unknown> {
@@ -449,7 +441,7 @@ export async function startFakeHetzner(options: FakeHetznerOptions = {}): Promis
   // ---- routes ----------------------------------------------------------------------------------
 
   const route = (method: 'get' | 'post' | 'delete', path: string, operation: string, handler: FakeHandler) =>
-    http[method](`/v1${path}`, api(operation, handler), operation);
+    http[method](`/v1${path}`, api(handler), operation);
 
   route('get', '/locations', 'locations.list', (request) => {
     const items = FAKE_LOCATIONS.filter((l) => request.query.name === undefined || l.name === request.query.name);
@@ -633,12 +625,11 @@ export async function startFakeHetzner(options: FakeHetznerOptions = {}): Promis
       const pick = selector ?? (kind === 'quota' || kind === 'capacity' || kind === 'placement' ? onCreate : {});
       return http.faults.add({ ...pick, times, ...(answer === 'reset' ? { reset: true } : { respond: answer }) });
     },
-    loseResponse(operation, { times = 1, respond, delayMs = 0 } = {}) {
-      lost.push({ operation, remaining: times, respond, delayMs });
+    loseResponse(operation, { times = 1, respond = HTML_BAD_GATEWAY, delayMs = 0 } = {}) {
+      return http.faults.add({ operation, times, phase: 'after', latencyMs: delayMs, ...(respond === 'reset' ? { reset: true } : { respond }) });
     },
     clearFaults() {
       http.faults.clear();
-      lost.length = 0;
     },
     seedServer(seed = {}) {
       const type = FAKE_SERVER_TYPES.find((t) => t.name === (seed.serverType ?? 'cx23'));
