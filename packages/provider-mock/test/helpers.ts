@@ -18,27 +18,25 @@ export function fastProvider(config: MockConfig = {}) {
 
 /** Awaits `promise`, expects it to reject with a StagelyError of `code` (and `field`), returns it. */
 export async function rejection(promise: Promise<unknown>, code: ErrorCode, field?: string): Promise<StagelyError> {
-  let caught: unknown;
   try {
     await promise;
   } catch (error) {
-    caught = error;
+    return expectStagelyError(error, code, field);
   }
-  expect(isStagelyError(caught), `expected a StagelyError ${code}, got ${String(caught)}`).toBe(true);
-  const error = caught as StagelyError;
-  expect(error.code).toBe(code);
-  if (field !== undefined) expect(error.details.field).toBe(field);
-  return error;
+  return expectStagelyError(undefined, code, field);
 }
 
 /** Runs `fn`, expects it to throw a StagelyError of `code` (and `field`), returns it. */
 export function thrownBy(fn: () => unknown, code: ErrorCode, field?: string): StagelyError {
-  let caught: unknown;
   try {
     fn();
   } catch (error) {
-    caught = error;
+    return expectStagelyError(error, code, field);
   }
+  return expectStagelyError(undefined, code, field);
+}
+
+function expectStagelyError(caught: unknown, code: ErrorCode, field: string | undefined): StagelyError {
   expect(isStagelyError(caught), `expected a StagelyError ${code}, got ${String(caught)}`).toBe(true);
   const error = caught as StagelyError;
   expect(error.code).toBe(code);
