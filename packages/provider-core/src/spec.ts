@@ -65,15 +65,17 @@ export function resolveInstanceSpec(
     const field = fieldPath(path) || 'spec';
     throw new InvalidInputError(field, `Invalid instance spec: ${field} ${issue.message}`, { provider: defaults.provider });
   }
+  // The parsed value, not `spec`: names, regions, types and image versions come back trimmed.
+  const valid = parsed.data as InstanceSpec;
   return {
-    ...spec,
-    name: spec.name ?? defaultInstanceName(),
-    architecture: spec.architecture ?? 'amd64',
-    region: spec.region ?? defaults.region,
-    image: spec.image ?? DEFAULT_IMAGE,
-    tags: { ...spec.tags },
-    spot: spec.spot ?? false,
-    sshKeys: spec.sshKeys ?? [],
+    ...valid,
+    name: valid.name ?? defaultInstanceName(),
+    architecture: valid.architecture ?? 'amd64',
+    region: valid.region ?? defaults.region,
+    image: valid.image ?? DEFAULT_IMAGE,
+    tags: { ...valid.tags },
+    spot: valid.spot ?? false,
+    sshKeys: valid.sshKeys ?? [],
   };
 }
 

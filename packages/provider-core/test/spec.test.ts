@@ -80,3 +80,16 @@ describe('fieldPath', () => {
     expect(fieldPath([])).toBe('');
   });
 });
+
+describe('resolveInstanceSpec trims what it checks', () => {
+  it('passes on the trimmed region, type and key names, and leaves user data as it is', () => {
+    const resolved = resolveInstanceSpec(
+      { size: { type: ' m1.small ' }, region: ' mock-1 ', sshKeys: [' default '], userData: '  #cloud-config\n' },
+      { region: 'mock-2', provider: 'test' },
+    );
+    expect(resolved.region).toBe('mock-1');
+    expect(resolved.size).toEqual({ type: 'm1.small' });
+    expect(resolved.sshKeys).toEqual(['default']);
+    expect(resolved.userData).toBe('  #cloud-config\n');
+  });
+});
