@@ -7,11 +7,9 @@ import {
   AbortedError,
   ApplyError,
   apply,
-  fixedSchedule,
   isEmptyPlan,
   isStagelyError,
   plan,
-  pollUntilReady,
   type ApplyProgressEvent,
   type CloudProvider,
   type DesiredEnvironment,
@@ -21,24 +19,10 @@ import { describe, expect, it } from 'vitest';
 import type { MockConfig, MockProvider } from '../src/index.js';
 import { fastProvider } from './helpers.js';
 
-/**
- * The mock, with waits that look every 10 ms: its own `waitUntilReady` polls on core's production
- * schedule (first look after a second), which would make every apply here take a second. Creates,
- * listing, deletes and status calls are the mock's own.
- */
+/** The mock with fast boots and readiness polls (helpers.ts FAST): its own create, list, wait and delete. */
 function setup(config: MockConfig = {}): { mock: MockProvider; provider: CloudProvider } {
-  const { provider: mock } = fastProvider(config);
-  const provider = new Proxy(mock, {
-    get(target, property) {
-      if (property === 'waitUntilReady') {
-        return (id: string, o: Parameters<CloudProvider['waitUntilReady']>[1] = {}) =>
-          pollUntilReady((i, op) => target.getInstance(i, op), id, { ...o, provider: target.name, schedule: fixedSchedule(10) });
-      }
-      const value: unknown = Reflect.get(target, property, target);
-      return typeof value === 'function' ? (value as () => unknown).bind(target) : value;
-    },
-  });
-  return { mock, provider };
+  const { provider } = fastProvider(config);
+  return { mock: provider, provider };
 }
 
 const host = (name: string, extra: Partial<HostSpec> = {}): HostSpec => ({ name, size: 'small', role: 'web', ...extra });
