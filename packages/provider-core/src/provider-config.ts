@@ -6,7 +6,7 @@
 import { z } from 'zod';
 import { ARCHITECTURES, SIZES } from './contract.js';
 import { InvalidInputError } from './errors.js';
-import { fieldPath } from './spec.js';
+import { issueField } from './spec.js';
 
 const millis = z.number().int().min(0);
 
@@ -48,12 +48,12 @@ export const commonProviderConfigShape = {
 
 /**
  * Parses a provider's config with its zod schema, throwing InvalidInputError that names the first bad
- * field (`retry.maxAttempts`) and never repeats its value (it may be a token).
+ * field (`retry.maxAttempts`, or an unknown key itself) and never repeats its value (it may be a token).
  */
 export function parseProviderConfig<S extends z.ZodType>(schema: S, config: unknown, provider: string): z.output<S> {
   const parsed = schema.safeParse(config ?? {});
   if (parsed.success) return parsed.data;
   const issue = parsed.error.issues[0]!;
-  const field = fieldPath(issue.path) || 'config';
+  const field = issueField(issue) || 'config';
   throw new InvalidInputError(field, `Invalid ${provider} provider config: ${field} ${issue.message}`, { provider });
 }

@@ -51,6 +51,15 @@ export function fieldPath(path: readonly PropertyKey[]): string {
 }
 
 /**
+ * The field a zod issue is about, as `fieldPath` writes it. An unknown key is reported on its parent
+ * object; this names the key itself.
+ */
+export function issueField(issue: z.core.$ZodIssue): string {
+  const path = issue.code === 'unrecognized_keys' && issue.keys[0] !== undefined ? [...issue.path, issue.keys[0]] : issue.path;
+  return fieldPath(path);
+}
+
+/**
  * Validates `spec` and fills in defaults. Throws InvalidInputError naming the first bad field.
  */
 export function resolveInstanceSpec(
@@ -60,9 +69,7 @@ export function resolveInstanceSpec(
   const parsed = instanceSpecSchema.safeParse(spec);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
-    // An unknown key is reported on its parent object; name the key itself.
-    const path = issue.code === 'unrecognized_keys' && issue.keys[0] !== undefined ? [...issue.path, issue.keys[0]] : issue.path;
-    const field = fieldPath(path) || 'spec';
+    const field = issueField(issue) || 'spec';
     throw new InvalidInputError(field, `Invalid instance spec: ${field} ${issue.message}`, { provider: defaults.provider });
   }
   // The parsed value, not `spec`: names, regions, types and image versions come back trimmed.

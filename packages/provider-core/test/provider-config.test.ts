@@ -1,0 +1,45 @@
+import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { InvalidInputError, commonProviderConfigShape, parseProviderConfig } from '../src/index.js';
+
+const TOKEN = 'tok_5e4d3c2b1a-do-not-show';
+const schema = z.strictObject({ token: z.string().min(8), ...commonProviderConfigShape });
+
+/** The InvalidInputError `config` is refused with. */
+function refusal(config: unknown): InvalidInputError {
+  try {
+    parseProviderConfig(schema, config, 'acme');
+  } catch (error) {
+    if (InvalidInputError.isInstance(error)) return error;
+    throw error;
+  }
+  throw new Error(`accepted: ${JSON.stringify(config)}`);
+}
+
+describe('parseProviderConfig', () => {
+  it('returns the parsed config with the shared defaults', () => {
+    expect(parseProviderConfig(schema, { token: TOKEN, retry: { maxAttempts: 2 } }, 'acme')).toEqual({
+      token: TOKEN,
+      strict: false,
+      retry: { maxAttempts: 2 },
+    });
+  });
+
+  it.each([
+    [{ token: TOKEN, endpoint: 'not a url' }, 'endpoint'],
+    [{ token: TOKEN, retry: { maxAttempts: 0 } }, 'retry.maxAttempts'],
+    [{ token: TOKEN, readinessPoll: { growth: 0.5 } }, 'readinessPoll.growth'],
+    [{ token: TOKEN, sizes: { small: { amd64: ' ' } } }, 'sizes.small.amd64'],
+    [{ token: TOKEN, sizes: { huge: { amd64: 'x' } } }, 'sizes.huge'],
+    [{ token: TOKEN, tokn: TOKEN }, 'tokn'],
+    [{ token: TOKEN, retry: { maxAttempt: 2 } }, 'retry.maxAttempt'],
+    [{ token: 'short' }, 'token'],
+    ['not an object', 'config'],
+  ])('refuses %j naming the field %s', (config, field) => {
+    const error = refusal(config);
+    expect(error.field).toBe(field);
+    expect(error.provider).toBe('acme');
+    expect(error.message).toContain(`Invalid acme provider config: ${field} `);
+    expect(JSON.stringify(error)).not.toContain(TOKEN);
+  });
+});
