@@ -25,6 +25,7 @@ import {
   type Instance,
   type Plan,
 } from '@stagely/provider-core';
+import { seededRandom } from '@stagely/provider-core/testing';
 
 const { values } = parseArgs({
   options: { sizes: { type: 'string', default: '1000,10000' }, runs: { type: 'string', default: '15' } },
@@ -35,15 +36,9 @@ const WARMUP = 3;
 const ENVIRONMENT = 'bench';
 const gc = (globalThis as { gc?: () => void }).gc;
 
-/** Deterministic shuffle (mulberry32), so that every run plans the same input. */
+/** Deterministic shuffle (core's seeded mulberry32), so that every run plans the same input. */
 function shuffled<T>(items: T[], seed: number): T[] {
-  let state = seed;
-  const random = () => {
-    state = (state + 0x6d2b79f5) | 0;
-    let t = Math.imul(state ^ (state >>> 15), 1 | state);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const random = seededRandom(seed);
   const out = [...items];
   for (let i = out.length - 1; i > 0; i--) {
     const j = Math.floor(random() * (i + 1));
