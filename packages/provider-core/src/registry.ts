@@ -24,7 +24,7 @@ import { defaultImporter, loadPlugin, type Importer, type LoadedPlugin } from '.
 import { assertValidPlugin, missingProviderMethod, type AnyPlugin } from './plugin-validation.js';
 import { assertProviderName } from './provider-name.js';
 import { createRedactor, type Redactor } from './redact.js';
-import { openSealedConfig } from './sealed-config.js';
+import { collectStrings, openSealedConfig } from './sealed-config.js';
 
 /** Read when a config holds a sealed value and no `encryptionKey` was given; several keys comma-separated. */
 export const ENCRYPTION_KEY_ENV = 'STAGELY_ENCRYPTION_KEY';
@@ -79,16 +79,12 @@ function keyRingFromEnvironment(): string[] | undefined {
 /** String values of a plugin's `secretFields` (dotted paths) in a config. */
 function secretValues(plugin: AnyPlugin, config: unknown): string[] {
   const found: string[] = [];
-  const collect = (value: unknown): void => {
-    if (typeof value === 'string') found.push(value);
-    else if (typeof value === 'object' && value !== null) for (const v of Object.values(value)) collect(v);
-  };
   for (const field of plugin.secretFields ?? []) {
     let value: unknown = config;
     for (const key of field.split('.')) {
       value = typeof value === 'object' && value !== null ? (value as Record<string, unknown>)[key] : undefined;
     }
-    collect(value);
+    collectStrings(value, found);
   }
   return found;
 }

@@ -19,7 +19,8 @@ function isSealedNode(value: unknown): value is { sealed: unknown } {
   return keys.length === 1 && keys[0] === 'sealed';
 }
 
-function collectStrings(value: unknown, into: string[]): void {
+/** Every string anywhere in `value`, appended to `into`. */
+export function collectStrings(value: unknown, into: string[]): void {
   if (typeof value === 'string') into.push(value);
   else if (Array.isArray(value)) for (const item of value) collectStrings(item, into);
   else if (typeof value === 'object' && value !== null) for (const item of Object.values(value)) collectStrings(item, into);
