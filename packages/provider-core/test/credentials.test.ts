@@ -3,6 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import {
   CredentialsError,
   InvalidInputError,
+  PROVIDER_METHODS,
   SEALED_PREFIX,
   StagelyError,
   createRegistry,
@@ -169,13 +170,9 @@ describe('sealed values in a registry config', () => {
     },
     create(config) {
       received.push(config);
-      return { name: 'vault', ...Object.fromEntries(methods.map((m) => [m, async () => undefined])) } as unknown as CloudProvider;
+      return { name: 'vault', ...Object.fromEntries(PROVIDER_METHODS.map((m) => [m, async () => undefined])) } as unknown as CloudProvider;
     },
   });
-  const methods = [
-    'validateCredentials', 'createInstance', 'getInstance', 'listInstances', 'terminateInstance',
-    'waitUntilReady', 'createSnapshot', 'listSnapshots', 'deleteSnapshot', 'listSshKeys',
-  ];
   const savedEnv = process.env[ENCRYPTION_KEY_ENV];
   afterEach(() => {
     received.length = 0;

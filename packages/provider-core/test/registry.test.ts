@@ -8,6 +8,7 @@ import {
   ConflictError,
   IncompatiblePluginError,
   InvalidInputError,
+  PROVIDER_METHODS,
   StagelyError,
   createRegistry,
   definePlugin,
@@ -28,11 +29,6 @@ async function failure(promise: Promise<unknown>): Promise<StagelyError> {
   if (!StagelyError.isInstance(error)) throw new Error(`expected a StagelyError, got ${String(error)}`);
   return error;
 }
-
-const METHODS = [
-  'validateCredentials', 'createInstance', 'getInstance', 'listInstances', 'terminateInstance',
-  'waitUntilReady', 'createSnapshot', 'listSnapshots', 'deleteSnapshot', 'listSshKeys',
-] as const;
 
 interface TestProvider extends CloudProvider {
   config: unknown;
@@ -58,7 +54,7 @@ function countingPlugin(name = 'counter', behaviour: { fail?: () => unknown; del
       const failure = behaviour.fail?.();
       if (failure !== undefined) throw failure;
       const provider = { name, contractVersion: 1, config, context } as Record<string, unknown>;
-      for (const m of METHODS) provider[m] = async () => undefined;
+      for (const m of PROVIDER_METHODS) provider[m] = async () => undefined;
       return provider as unknown as TestProvider;
     },
   });
