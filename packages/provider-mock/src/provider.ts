@@ -10,7 +10,6 @@
  */
 import { createHash } from 'node:crypto';
 import {
-  abortedError,
   AuthenticationError,
   CapacityError,
   ConflictError,
@@ -347,9 +346,7 @@ export class MockProvider implements CloudProvider {
     let status: number | undefined = 200;
     try {
       if (this.#config.latencyMs > 0) {
-        await sleep(this.#config.latencyMs, signal).catch(() => {
-          throw abortedError(signal, PROVIDER_NAME);
-        });
+        await sleep(this.#config.latencyMs, signal, PROVIDER_NAME);
       }
       if (this.#config.token === INVALID_TOKEN) {
         throw new AuthenticationError('The mock API refused the credentials (401 Unauthorized)', p);
