@@ -13,8 +13,6 @@ import {
   emit,
   InvalidInputError,
   isStagelyError,
-  MANAGED_BY_TAG,
-  MANAGED_BY_VALUE,
   NotSupportedError,
   pollUntilReady,
   resolveInstanceSpec,
@@ -183,28 +181,23 @@ export class HetznerProvider implements CloudProvider {
       throw new InvalidInputError('name', 'A snapshot needs a non-empty name', { provider: PROVIDER_NAME });
     }
     throwIfAborted(signal, PROVIDER_NAME);
-    const request = randomBytes(8).toString('hex');
-    const labels = { [MANAGED_BY_TAG]: MANAGED_BY_VALUE, [REQUEST_LABEL]: request };
-    const selector = `${MANAGED_BY_TAG}==${MANAGED_BY_VALUE},${REQUEST_LABEL}==${request}`;
-    let ambiguous = false;
+    const request = { [REQUEST_LABEL]: randomBytes(8).toString('hex') };
+    const labels = managedLabels(request, PROVIDER_NAME);
+    const labelSelector = managedSelector(request);
     let imageId: number | undefined;
     try {
-      const started = await withRetry(
+      const started = await this.#createOnce<{ imageId: number; actionId: number | null }>(
+        'servers.create_image',
+        signal,
         async () => {
-          if (ambiguous) {
-            const earlier = await this.#api.listImages({ labelSelector: selector, type: 'snapshot' }, 1, signal);
-            const image = earlier.items[0];
-            if (image) return { imageId: image.id, actionId: null };
-          }
-          try {
-            const created = await this.#api.createSnapshot(serverId, name, labels, signal);
-            return { imageId: created.image.id, actionId: created.action.id };
-          } catch (error) {
-            ambiguous ||= isAmbiguous(error);
-            throw error;
-          }
+          const created = await this.#api.createSnapshot(serverId, name, labels, signal);
+          return { imageId: created.image.id, actionId: created.action.id };
         },
-        this.#policy('servers.create_image', signal, { isRetryable: (e) => isRetryable(e) || (ambiguous && isAmbiguous(e)) }),
+        async () => {
+          const earlier = await this.#api.listImages({ labelSelector, type: 'snapshot' }, 1, signal);
+          const image = earlier.items[0];
+          return image ? { imageId: image.id, actionId: null } : null;
+        },
       );
       imageId = started.imageId;
       if (started.actionId !== null) await this.#waitForAction(started.actionId, `Snapshot of server ${instanceId}`, signal);
@@ -220,7 +213,7 @@ export class HetznerProvider implements CloudProvider {
   }
 
   async listSnapshots(o: Op = {}): Promise<Snapshot[]> {
-    const labelSelector = `${MANAGED_BY_TAG}==${MANAGED_BY_VALUE}`;
+    const labelSelector = managedSelector();
     const images = await this.#allPages('images.list', o.signal, (page, s) => this.#api.listImages({ labelSelector, type: 'snapshot' }, page, s));
     return images.map((image) => toSnapshot(image, PROVIDER_NAME));
   }
@@ -238,14 +231,40 @@ export class HetznerProvider implements CloudProvider {
   // ---- internals -----------------------------------------------------------------------------
 
   /**
-   * A create that never makes two servers: after an ambiguous failure (timeout, reset, 5xx, an
-   * answer the SDK could not read) the request may have gone through, so the next attempt first
-   * looks the name up and adopts a server that this very request made. An abort after the request
-   * was sent removes what it may have created.
+   * A create that never makes two of a thing: after an ambiguous failure (timeout, reset, 5xx, an
+   * answer the SDK could not read) the request may have gone through, so each next attempt first
+   * asks `findEarlier` for what this very request made and adopts it. A CONFLICT after an ambiguous
+   * failure may be that earlier attempt's own doing, so it is looked up too.
+   */
+  #createOnce<T>(operation: string, signal: AbortSignal | undefined, create: () => Promise<T>, findEarlier: () => Promise<T | null>): Promise<T> {
+    let ambiguous = false;
+    return withRetry(
+      async () => {
+        if (ambiguous) {
+          const earlier = await findEarlier();
+          if (earlier) return earlier;
+        }
+        try {
+          return await create();
+        } catch (error) {
+          ambiguous ||= isAmbiguous(error);
+          if (ambiguous && isStagelyError(error, 'CONFLICT')) {
+            const earlier = await findEarlier();
+            if (earlier) return earlier;
+          }
+          throw error;
+        }
+      },
+      this.#policy(operation, signal, { isRetryable: (e) => isRetryable(e) || (ambiguous && isAmbiguous(e)) }),
+    );
+  }
+
+  /**
+   * A server create through #createOnce: the name is looked up, and only a server that this very
+   * request made is adopted. An abort after the request was sent removes what it may have created.
    */
   async #createServer(request: CreateServerRequest, signal: AbortSignal | undefined): Promise<ServerData> {
     const firstTry = Date.now();
-    let ambiguous = false;
     let sent = false;
     const adopt = async (): Promise<ServerData | null> => {
       const found = await this.#findServer(request.name, signal);
@@ -256,27 +275,12 @@ export class HetznerProvider implements CloudProvider {
         details: { name: request.name, existingId: String(found.id) },
       });
     };
+    const create = () => {
+      sent = true;
+      return this.#api.createServer(request, signal);
+    };
     try {
-      return await withRetry(
-        async () => {
-          if (ambiguous) {
-            const earlier = await adopt();
-            if (earlier) return earlier;
-          }
-          try {
-            sent = true;
-            return await this.#api.createServer(request, signal);
-          } catch (error) {
-            ambiguous ||= isAmbiguous(error);
-            if (ambiguous && isStagelyError(error, 'CONFLICT')) {
-              const earlier = await adopt();
-              if (earlier) return earlier;
-            }
-            throw error;
-          }
-        },
-        this.#policy('servers.create', signal, { isRetryable: (e) => isRetryable(e) || (ambiguous && isAmbiguous(e)) }),
-      );
+      return await this.#createOnce('servers.create', signal, create, adopt);
     } catch (error) {
       if (sent && signal?.aborted) {
         await this.#bestEffort(async () => {
