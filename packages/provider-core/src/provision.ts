@@ -12,6 +12,8 @@ export interface ProvisionOptions {
   timeoutMs?: number;
   /** Leave a created instance running when waiting fails (for debugging). */
   keepOnFailure?: boolean;
+  /** Hears of the instance once the cloud accepted it, before the wait (e.g. to report progress). */
+  onCreated?: (instance: Instance) => void;
 }
 
 export async function provisionInstance(
@@ -22,6 +24,7 @@ export async function provisionInstance(
   const op = options.signal ? { signal: options.signal } : {};
   const created = await provider.createInstance(spec, op);
   try {
+    options.onCreated?.(created);
     return await provider.waitUntilReady(created.id, {
       ...op,
       ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),

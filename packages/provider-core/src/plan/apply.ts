@@ -91,13 +91,13 @@ export async function apply(provider: CloudProvider, plan: Plan, options: ApplyO
       );
     }
     report(target, action, 'creating');
-    const observed = withCreateHook(provider, (instance) => {
-      state.instanceId = instance.id;
-      report(target, action, 'waiting', { instanceId: instance.id });
-    });
-    const ready = await provisionInstance(observed, spec as InstanceSpec, {
+    const ready = await provisionInstance(provider, spec as InstanceSpec, {
       ...op,
       ...(readyTimeoutMs === undefined ? {} : { timeoutMs: readyTimeoutMs }),
+      onCreated: (instance) => {
+        state.instanceId = instance.id;
+        report(target, action, 'waiting', { instanceId: instance.id });
+      },
     });
     created.push({ name: target.name, host: target.host, instanceId: ready.id, publicIp: ready.publicIp });
     report(target, action, 'ready', { instanceId: ready.id });
@@ -172,21 +172,4 @@ function byNameThenId(a: { name: string; instanceId?: string }, b: { name: strin
   const x = `${a.name}\u0000${a.instanceId ?? ''}`;
   const y = `${b.name}\u0000${b.instanceId ?? ''}`;
   return x < y ? -1 : x > y ? 1 : 0;
-}
-
-/** The provider as it is, except that `onCreated` hears of each accepted create (to report `waiting`). */
-function withCreateHook(provider: CloudProvider, onCreated: (instance: Instance) => void): CloudProvider {
-  return new Proxy(provider, {
-    get(target, property) {
-      if (property === 'createInstance') {
-        return async (spec: InstanceSpec, o?: Op) => {
-          const instance = await target.createInstance(spec, o);
-          onCreated(instance);
-          return instance;
-        };
-      }
-      const value: unknown = Reflect.get(target, property, target);
-      return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
-    },
-  });
 }
