@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import { InvalidInputError } from '../errors.js';
-import { fieldPath, instanceSpecSchema } from '../spec.js';
+import { instanceSpecSchema, issueField } from '../spec.js';
 import { ENV_TAG, HOST_TAG, RESERVED_TAGS } from './tags.js';
 import type { DesiredEnvironment, Plan } from './types.js';
 
@@ -97,10 +97,7 @@ function parseOrThrow<T>(schema: z.ZodType<T>, value: unknown, what: string, pre
   const parsed = schema.safeParse(value);
   if (parsed.success) return parsed.data;
   const issue = parsed.error.issues[0]!;
-  const path: PropertyKey[] = [...issue.path];
-  // `Unrecognized key: "x"` reads best with the key in the field.
-  if (issue.code === 'unrecognized_keys' && issue.keys[0] !== undefined) path.push(issue.keys[0]);
-  const field = [prefix, fieldPath(path)].filter(Boolean).join('.') || what;
+  const field = [prefix, issueField(issue)].filter(Boolean).join('.') || what;
   throw new InvalidInputError(field, `Invalid ${what}: ${field} ${issue.message}`);
 }
 
