@@ -11,16 +11,6 @@ export interface ProviderContext {
   events?: EventSink | undefined;
 }
 
-/** Options every provider config accepts besides its credentials and default region. */
-export interface CommonProviderConfig {
-  /** API base URL: fakes, proxies and emulators are reached this way. */
-  endpoint?: string | undefined;
-  /** Overrides of the size table, per architecture. */
-  sizes?: Partial<Record<'small' | 'medium' | 'large', Partial<Record<'amd64' | 'arm64', string>>>> | undefined;
-  /** Turn capability warnings (arm64 fallback, spot ignored) into NotSupportedError. */
-  strict?: boolean | undefined;
-}
-
 export interface StagelyPlugin<Config = unknown, P extends CloudProvider = CloudProvider> {
   readonly contractVersion: ContractVersion;
   /** Short name, e.g. `hetzner`. */

@@ -4,7 +4,7 @@
  * `commonProviderConfigShape` into their own schema so the options read and fail the same way.
  */
 import { z } from 'zod';
-import { ARCHITECTURES, SIZES } from './contract.js';
+import { ARCHITECTURES, SIZES, type Size } from './contract.js';
 import { InvalidInputError } from './errors.js';
 import { issueField } from './spec.js';
 
@@ -32,7 +32,7 @@ const typeName = z.string().trim().min(1);
 
 /** `sizes`: overrides of the size table, per abstract size and architecture. */
 export const sizeTableSchema = z.partialRecord(
-  z.enum(SIZES as [string, ...string[]]),
+  z.enum(SIZES as [Size, ...Size[]]),
   z.strictObject(Object.fromEntries(ARCHITECTURES.map((arch) => [arch, typeName.optional()])) as Record<'amd64' | 'arm64', z.ZodOptional<typeof typeName>>),
 );
 
@@ -45,6 +45,9 @@ export const commonProviderConfigShape = {
   retry: retryPolicySchema.optional(),
   readinessPoll: pollScheduleSchema.optional(),
 };
+
+/** Options every provider config accepts besides its credentials and default region, as callers pass them. */
+export type CommonProviderConfig = z.input<z.ZodObject<typeof commonProviderConfigShape>>;
 
 /**
  * Parses a provider's config with its zod schema, throwing InvalidInputError that names the first bad
