@@ -41,7 +41,7 @@ import { parseHetznerConfig, type HetznerConfig, type ResolvedHetznerConfig } fr
 import { toInstance, toSnapshot } from './instance.js';
 import { managedLabels, managedSelector } from './labels.js';
 import { HetznerApi, type CreateServerRequest, type Page } from './sdk/adapter.js';
-import type { ServerData } from './sdk/schemas.js';
+import type { ImageData, ServerData } from './sdk/schemas.js';
 
 export const PROVIDER_NAME = 'hetzner';
 
@@ -200,8 +200,9 @@ export class HetznerProvider implements CloudProvider {
         },
       );
       imageId = started.imageId;
-      if (started.actionId !== null) await this.#waitForAction(started.actionId, `Snapshot of server ${instanceId}`, signal);
-      else await this.#waitForImage(imageId, signal);
+      // Found after an ambiguous create: its action is unknown, so the image itself is watched.
+      if (started.actionId === null) return toSnapshot(await this.#waitForImage(imageId, signal), PROVIDER_NAME);
+      await this.#waitForAction(started.actionId, `Snapshot of server ${instanceId}`, signal);
       const image = await this.#retry('images.get', signal, (s) => this.#api.getImage(started.imageId, s));
       if (!image) throw new ApiError(`Snapshot ${started.imageId} disappeared right after it was made`, undefined, { provider: PROVIDER_NAME });
       return toSnapshot(image, PROVIDER_NAME);
@@ -316,28 +317,36 @@ export class HetznerProvider implements CloudProvider {
 
   /** Polls an action until it succeeds; its failure is an ApiError. */
   async #waitForAction(actionId: number, what: string, signal: AbortSignal | undefined): Promise<void> {
-    const started = Date.now();
-    for (;;) {
+    await this.#pollUntil(what, signal, async () => {
       const action = await this.#retry('actions.get', signal, (s) => this.#api.getAction(actionId, s));
-      if (action.status === 'success') return;
       if (action.status === 'error') {
         const reason = action.error ? `${this.#redact(action.error.message)} (${action.error.code})` : 'no reason given';
         throw new ApiError(`${what} failed: ${reason}`, undefined, { provider: PROVIDER_NAME, details: { actionId, command: action.command } });
       }
-      if (Date.now() - started > ACTION_TIMEOUT_MS) throw new TimeoutError(action.command, Date.now() - started, undefined, { provider: PROVIDER_NAME });
-      await sleep(this.#config.actionPollMs, signal);
-    }
+      return action.status === 'success' ? true : undefined;
+    });
   }
 
-  /** For a snapshot found after an ambiguous create: wait until its image is available. */
-  async #waitForImage(imageId: number, signal: AbortSignal | undefined): Promise<void> {
-    const started = Date.now();
-    for (;;) {
+  /** For a snapshot found after an ambiguous create: the image, once it is available. */
+  #waitForImage(imageId: number, signal: AbortSignal | undefined): Promise<ImageData> {
+    return this.#pollUntil(`Snapshot ${imageId}`, signal, async () => {
       const image = await this.#retry('images.get', signal, (s) => this.#api.getImage(imageId, s));
       if (!image) throw new ApiError(`Snapshot ${imageId} disappeared while it was being made`, undefined, { provider: PROVIDER_NAME });
-      if (image.status === 'available') return;
-      if (Date.now() - started > ACTION_TIMEOUT_MS) throw new TimeoutError('create_image', Date.now() - started, undefined, { provider: PROVIDER_NAME });
-      await sleep(this.#config.actionPollMs, signal);
+      return image.status === 'available' ? image : undefined;
+    });
+  }
+
+  /** Calls `look` every `actionPollMs` until it gives a result, for at most ACTION_TIMEOUT_MS. */
+  async #pollUntil<T>(what: string, signal: AbortSignal | undefined, look: () => Promise<T | undefined>): Promise<T> {
+    const started = Date.now();
+    for (;;) {
+      const result = await look();
+      if (result !== undefined) return result;
+      const elapsedMs = Date.now() - started;
+      if (elapsedMs > ACTION_TIMEOUT_MS) {
+        throw new TimeoutError('action', elapsedMs, `${what} did not finish within ${ACTION_TIMEOUT_MS} ms`, { provider: PROVIDER_NAME });
+      }
+      await sleep(this.#config.actionPollMs, signal, PROVIDER_NAME);
     }
   }
 
