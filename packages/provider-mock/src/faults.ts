@@ -6,19 +6,26 @@
 import {
   AbortedError,
   ApiError,
+  ApplyError,
   AuthenticationError,
   CapacityError,
   ConflictError,
   CredentialsError,
+  IncompatiblePluginError,
   InvalidInputError,
+  installCommand,
+  isStagelyError,
   NetworkError,
   NotFoundError,
   NotSupportedError,
+  packageCandidates,
   PermissionDeniedError,
+  ProviderNotInstalledError,
   QuotaExceededError,
   RateLimitError,
   StagelyError,
   TimeoutError,
+  UnknownProviderError,
   type ErrorCode,
 } from '@stagely/provider-core';
 import type { FaultKind } from '@stagely/provider-core/testing';
@@ -44,38 +51,61 @@ const FAULT_KINDS: Record<FaultKind, ErrorCode> = {
 
 const CREATE_ONLY: ReadonlySet<ErrorCode> = new Set(['QUOTA_EXCEEDED', 'CAPACITY']);
 
-type Make = (operation: string) => { error: StagelyError; status: number | undefined };
 const p = { provider: 'mock' } as const;
 
-/** How each code fails; a Record so that a new ErrorCode cannot be forgotten here. */
-const FAILURES: Record<ErrorCode, Make> = {
-  AUTHENTICATION: () => ({ error: new AuthenticationError('The mock API refused the credentials (401 Unauthorized)', p), status: 401 }),
-  PERMISSION_DENIED: (op) => ({
-    error: new PermissionDeniedError(`The credentials may not perform ${op} (403 Forbidden)`, { ...p, details: { operation: op } }),
-    status: 403,
-  }),
-  RATE_LIMITED: () => ({
-    error: new RateLimitError('The mock API is rate limiting requests (429 Too Many Requests)', {
-      ...p,
-      retryAfterMs: RATE_LIMIT_RETRY_AFTER_MS,
-    }),
-    status: 429,
-  }),
-  QUOTA_EXCEEDED: () => ({ error: new QuotaExceededError('The account has reached its instance limit', p), status: 403 }),
-  CAPACITY: () => ({ error: new CapacityError('No capacity for this type in this region', p), status: 503 }),
-  NOT_FOUND: (op) => ({ error: new NotFoundError(`${op}: resource not found`, p), status: 404 }),
-  INVALID_INPUT: (op) => ({ error: new InvalidInputError('request', `${op}: the API refused the request`, p), status: 400 }),
-  NOT_SUPPORTED: (op) => ({ error: new NotSupportedError(op, `${op} is not supported`, p), status: 400 }),
-  CONFLICT: (op) => ({ error: new ConflictError(`${op}: conflict`, p), status: 409 }),
-  TIMEOUT: (op) => ({ error: new TimeoutError(op, 0, `${op}: the API did not answer in time`, p), status: 504 }),
-  NETWORK: (op) => ({ error: new NetworkError(`${op}: connection reset by peer (ECONNRESET)`, p), status: undefined }),
-  API: (op) => ({ error: new ApiError(`${op}: internal server error (500)`, 500, p), status: 500 }),
-  ABORTED: () => ({ error: new AbortedError(undefined, p), status: undefined }),
-  CREDENTIALS: () => ({ error: new CredentialsError('Sealed credentials cannot be opened', p), status: undefined }),
-  UNKNOWN_PROVIDER: () => ({ error: new StagelyError('UNKNOWN_PROVIDER', 'Unknown provider', p), status: undefined }),
-  PROVIDER_NOT_INSTALLED: () => ({ error: new StagelyError('PROVIDER_NOT_INSTALLED', 'Provider not installed', p), status: undefined }),
-  INCOMPATIBLE_PLUGIN: () => ({ error: new StagelyError('INCOMPATIBLE_PLUGIN', 'Incompatible plugin', p), status: undefined }),
-  APPLY_FAILED: () => ({ error: new StagelyError('APPLY_FAILED', 'Apply failed', p), status: undefined }),
+/**
+ * The HTTP status the mock API answers a failure of each code with, injected or not; `undefined`:
+ * no answer (a reset, an abort) or not an API failure at all. An ApiError answers with its own.
+ */
+const STATUS: Record<ErrorCode, number | undefined> = {
+  AUTHENTICATION: 401,
+  PERMISSION_DENIED: 403,
+  QUOTA_EXCEEDED: 403,
+  RATE_LIMITED: 429,
+  CAPACITY: 503,
+  NOT_FOUND: 404,
+  INVALID_INPUT: 400,
+  NOT_SUPPORTED: 400,
+  CONFLICT: 409,
+  TIMEOUT: 504,
+  API: undefined,
+  NETWORK: undefined,
+  ABORTED: undefined,
+  CREDENTIALS: undefined,
+  UNKNOWN_PROVIDER: undefined,
+  PROVIDER_NOT_INSTALLED: undefined,
+  INCOMPATIBLE_PLUGIN: undefined,
+  APPLY_FAILED: undefined,
+};
+
+/** The status a request that failed with `error` is reported with; anything not mapped is a bug in the mock: 500. */
+export function statusOf(error: unknown): number | undefined {
+  if (!isStagelyError(error)) return 500;
+  return ApiError.isInstance(error) ? error.status : STATUS[error.code];
+}
+
+/** How each code fails, with core's class for it; a Record so that a new ErrorCode cannot be forgotten here. */
+const FAILURES: Record<ErrorCode, (operation: string) => StagelyError> = {
+  AUTHENTICATION: () => new AuthenticationError('The mock API refused the credentials (401 Unauthorized)', p),
+  PERMISSION_DENIED: (op) => new PermissionDeniedError(`The credentials may not perform ${op} (403 Forbidden)`, { ...p, details: { operation: op } }),
+  RATE_LIMITED: () =>
+    new RateLimitError('The mock API is rate limiting requests (429 Too Many Requests)', { ...p, retryAfterMs: RATE_LIMIT_RETRY_AFTER_MS }),
+  QUOTA_EXCEEDED: () => new QuotaExceededError('The account has reached its instance limit', p),
+  CAPACITY: () => new CapacityError('No capacity for this type in this region', p),
+  NOT_FOUND: (op) => new NotFoundError(`${op}: resource not found`, p),
+  INVALID_INPUT: (op) => new InvalidInputError('request', `${op}: the API refused the request`, p),
+  NOT_SUPPORTED: (op) => new NotSupportedError(op, `${op} is not supported`, p),
+  CONFLICT: (op) => new ConflictError(`${op}: conflict`, p),
+  TIMEOUT: (op) => new TimeoutError(op, 0, `${op}: the API did not answer in time`, p),
+  NETWORK: (op) => new NetworkError(`${op}: connection reset by peer (ECONNRESET)`, p),
+  API: (op) => new ApiError(`${op}: internal server error (500)`, 500, p),
+  ABORTED: () => new AbortedError(undefined, p),
+  CREDENTIALS: () => new CredentialsError('Sealed credentials cannot be opened', p),
+  UNKNOWN_PROVIDER: () => new UnknownProviderError('Unknown provider', p),
+  PROVIDER_NOT_INSTALLED: () => new ProviderNotInstalledError('mock', packageCandidates('mock'), installCommand('mock'), p),
+  INCOMPATIBLE_PLUGIN: () => new IncompatiblePluginError('Incompatible plugin', p),
+  APPLY_FAILED: () =>
+    new ApplyError({ environment: 'mock', created: [], deleted: [], skipped: [], failed: [], conflicts: [], aborted: false }, p),
 };
 
 export const FAULTS: readonly Fault[] = [...(Object.keys(FAULT_KINDS) as FaultKind[]), ...(Object.keys(FAILURES) as ErrorCode[])];
@@ -84,8 +114,8 @@ export function faultCode(fault: Fault): ErrorCode {
   return fault in FAULT_KINDS ? FAULT_KINDS[fault as FaultKind] : (fault as ErrorCode);
 }
 
-/** The error (and HTTP status, if any) that `fault` makes a request for `operation` fail with. */
-export function faultFailure(fault: Fault, operation: string): { error: StagelyError; status: number | undefined } {
+/** The error that `fault` makes a request for `operation` fail with. */
+export function faultError(fault: Fault, operation: string): StagelyError {
   return FAILURES[faultCode(fault)](operation);
 }
 

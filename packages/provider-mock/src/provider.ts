@@ -46,7 +46,7 @@ import {
 } from '@stagely/provider-core';
 import { Catalog } from './catalog.js';
 import { parseMockConfig, type MockConfig, type ResolvedMockConfig } from './config.js';
-import { FaultQueue, faultFailure, type Fault } from './faults.js';
+import { FaultQueue, faultError, statusOf, type Fault } from './faults.js';
 import { allocatePublicIp, privateIpFor } from './ips.js';
 import { createStore, isLive, type MockState, type StateStore, type StoredInstance, type StoredSnapshot } from './state.js';
 
@@ -352,14 +352,10 @@ export class MockProvider implements CloudProvider {
         throw new AuthenticationError('The mock API refused the credentials (401 Unauthorized)', p);
       }
       const fault = this.#faults.take(operation);
-      if (fault !== undefined) {
-        const failure = faultFailure(fault, operation);
-        status = failure.status;
-        throw failure.error;
-      }
+      if (fault !== undefined) throw faultError(fault, operation);
       return handler();
     } catch (error) {
-      if (status === 200) status = statusOf(error);
+      status = statusOf(error);
       throw error;
     } finally {
       emit(this.#events, {
@@ -608,30 +604,6 @@ function redactDeep(value: unknown, redact: Redactor): unknown {
 
 function notSupported(feature: string, message: string): NotSupportedError {
   return new NotSupportedError(feature, message, p);
-}
-
-function statusOf(error: unknown): number | undefined {
-  if (!isStagelyError(error)) return 500;
-  switch (error.code) {
-    case 'INVALID_INPUT':
-      return 400;
-    case 'NOT_FOUND':
-      return 404;
-    case 'CONFLICT':
-      return 409;
-    case 'QUOTA_EXCEEDED':
-      return 403;
-    case 'CAPACITY':
-      return 503;
-    case 'NOT_SUPPORTED':
-      return 400;
-    case 'AUTHENTICATION':
-      return 401;
-    case 'API':
-      return typeof error.details.status === 'number' ? error.details.status : undefined;
-    default:
-      return undefined; // aborted: no answer
-  }
 }
 
 /** A stable, SSH-style (MD5, colon-separated) fingerprint for a seeded key. */

@@ -1,3 +1,4 @@
+import { isStagelyError, type StagelyError } from '@stagely/provider-core';
 import { describe, expect, it } from 'vitest';
 import { FAULTS, RATE_LIMIT_RETRY_AFTER_MS, type Fault } from '../src/index.js';
 import { fastProvider, rejection, thrownBy } from './helpers.js';
@@ -78,6 +79,29 @@ describe('failNext', () => {
     await provider.validateCredentials();
     expect(FAULTS).toContain('connection-reset');
     expect(FAULTS).toContain('TIMEOUT');
+  });
+
+  it("fails with core's own class for every code, reported with the status the API would answer", async () => {
+    const { provider, events } = fastProvider({ retry: { maxAttempts: 1 } });
+    const statuses = new Map<Fault, number | undefined>();
+    for (const fault of FAULTS) {
+      provider.failNext(fault);
+      const error = await provider.createInstance({ size: 'small' }).catch((e: unknown) => e);
+      provider.clearFaults();
+      expect(isStagelyError(error), String(fault)).toBe(true);
+      const { code } = error as StagelyError;
+      // The base class has no static code: a bare StagelyError would lack its code's typed fields.
+      expect(((error as StagelyError).constructor as typeof StagelyError).code, `${String(fault)}: the class for ${code}`).toBe(code);
+      const request = events.filter((e) => e.type === 'request').at(-1);
+      statuses.set(fault, request?.type === 'request' ? request.status : undefined);
+    }
+    expect(Object.fromEntries(['rate-limited', 'quota', 'server-error', 'connection-reset', 'TIMEOUT'].map((f) => [f, statuses.get(f as Fault)]))).toEqual({
+      'rate-limited': 429,
+      quota: 403,
+      'server-error': 500,
+      'connection-reset': undefined,
+      TIMEOUT: 504,
+    });
   });
 
   it('refuses an unknown fault or a bad count', () => {
