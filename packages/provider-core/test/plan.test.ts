@@ -341,11 +341,30 @@ describe('apply', () => {
     const provider = new MemoryProvider();
     await apply(provider, await plan(provider, desired([web('old')])));
     const events: ApplyProgressEvent[] = [];
-    await apply(provider, await plan(provider, desired([web('new')])), { onProgress: (e) => events.push(e) });
+    const next = await plan(provider, desired([web('new')]));
+    await apply(provider, next, { onProgress: (e) => events.push(e) });
     const byHost = (host: string) => events.filter((e) => e.host === host).map((e) => e.status);
     expect(byHost('new')).toEqual(['queued', 'creating', 'waiting', 'ready']);
     expect(byHost('old')).toEqual(['queued', 'deleting', 'deleted']);
     expect(events.find((e) => e.status === 'waiting')?.instanceId).toMatch(/^m-/);
+    // Every event of a delete names its instance, from `queued` on.
+    expect(events.filter((e) => e.host === 'old').map((e) => e.instanceId)).toEqual(Array(3).fill(next.delete[0]!.instanceId));
+  });
+
+  it('names the instance of a delete that an abort stopped before it started', async () => {
+    const provider = new MemoryProvider();
+    await apply(provider, await plan(provider, desired([web('a'), web('b')])));
+    const removal = await plan(provider, desired([]));
+    const controller = new AbortController();
+    const error = (await apply(provider, removal, {
+      concurrency: 1,
+      signal: controller.signal,
+      onProgress: (e) => {
+        if (e.status === 'deleting') controller.abort();
+      },
+    }).catch((e: unknown) => e)) as ApplyError;
+    expect(ApplyError.isInstance(error)).toBe(true);
+    expect(error.failed.map((f) => [f.name, f.code, f.instanceId])).toContainEqual(['dev-b', 'ABORTED', removal.delete[1]!.instanceId]);
   });
 
   it('bounds concurrency', async () => {

@@ -113,7 +113,8 @@ function listrProgress(out: Output, plan: Plan): ProgressView {
 
   return {
     onProgress(event) {
-      const row = rows.get(keyOf(event.action, event.name, event.instanceId)) ?? [...rows.values()].find((r) => r.title.endsWith(` ${event.name}`));
+      // Core names a delete's instance in every event of it: a host may have a delete and a replace.
+      const row = rows.get(keyOf(event.action, event.name, event.instanceId));
       if (!row) return;
       row.last = event;
       show(row);

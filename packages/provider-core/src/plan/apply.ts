@@ -104,10 +104,11 @@ export async function apply(provider: CloudProvider, plan: Plan, options: ApplyO
   };
 
   const limit = pLimit(concurrency);
-  const job = (target: Target, action: ApplyAction, work: (state: { instanceId?: string }) => Promise<void>) => {
-    report(target, action, 'queued');
+  // `instanceId`: the instance a delete or replace starts from, so every event and failure names it.
+  const job = (target: Target, action: ApplyAction, instanceId: string | undefined, work: (state: { instanceId?: string }) => Promise<void>) => {
+    report(target, action, 'queued', instanceId === undefined ? {} : { instanceId });
     return limit(async () => {
-      const state: { instanceId?: string } = {};
+      const state: { instanceId?: string } = instanceId === undefined ? {} : { instanceId };
       try {
         throwIfAborted(signal, provider.name);
         await work(state);
@@ -124,21 +125,15 @@ export async function apply(provider: CloudProvider, plan: Plan, options: ApplyO
   };
 
   await Promise.all([
-    ...valid.delete.map((entry) =>
-      job(entry, 'delete', async (state) => {
-        state.instanceId = entry.instanceId;
-        await terminate(entry, 'delete', entry.instanceId);
-      }),
-    ),
+    ...valid.delete.map((entry) => job(entry, 'delete', entry.instanceId, () => terminate(entry, 'delete', entry.instanceId))),
     ...valid.replace.map((entry) =>
-      job(entry, 'replace', async (state) => {
-        state.instanceId = entry.instanceId;
+      job(entry, 'replace', entry.instanceId, async (state) => {
         await terminate(entry, 'replace', entry.instanceId);
         delete state.instanceId;
         await create(entry, 'replace', entry.spec, state, entry.instanceId);
       }),
     ),
-    ...valid.create.map((entry) => job(entry, 'create', (state) => create(entry, 'create', entry.spec, state))),
+    ...valid.create.map((entry) => job(entry, 'create', undefined, (state) => create(entry, 'create', entry.spec, state))),
   ]);
 
   for (const list of [created, deleted, skipped]) list.sort(byNameThenId);
