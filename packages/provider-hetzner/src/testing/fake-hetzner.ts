@@ -28,7 +28,7 @@ import { labelKeyProblem, labelValueProblem } from '../labels.js';
 import { FAKE_LOCATIONS, FAKE_SERVER_TYPES, FAKE_SYSTEM_IMAGES, type FakeLocation, type FakeServerType, type FakeSystemImage } from './fixtures.js';
 import { faultAnswer, hetznerError, HTML_BAD_GATEWAY, invalidInput, notFound, type HetznerFaultKind } from './hetzner-errors.js';
 import { LabelSelectorError, parseLabelSelector } from './label-selector.js';
-import { RateLimitBucket, type RateLimitOptions } from './rate-limit.js';
+import { HETZNER_RATE_LIMIT, RateLimitBucket, type RateLimitOptions } from './rate-limit.js';
 
 export interface FakeHetznerOptions {
   /** The token the fake accepts; anything else is 401. Default `fake-hetzner-token`. */
@@ -167,7 +167,7 @@ export async function startFakeHetzner(options: FakeHetznerOptions = {}): Promis
   const publicIpAtCreate = options.publicIpAtCreate ?? true;
   const maxPerPage = Math.min(50, options.maxPerPage ?? 50);
   const serverLimit = options.serverLimit ?? 200;
-  const rateLimit = options.rateLimit === false ? undefined : (options.rateLimit ?? { limit: 3600, refillPerSecond: 1 });
+  const rateLimit = options.rateLimit === false ? undefined : (options.rateLimit ?? HETZNER_RATE_LIMIT);
   const bucket = rateLimit ? new RateLimitBucket(rateLimit, clock) : undefined;
 
   const http = await startFakeServer({
@@ -399,10 +399,10 @@ export async function startFakeHetzner(options: FakeHetznerOptions = {}): Promis
     return async (request) => {
       if (request.headers.authorization !== `Bearer ${token}`) return hetznerError(401, 'unauthorized', 'unable to authenticate');
       if (bucket && !bucket.take()) return hetznerError(429, 'rate_limit_exceeded', `limit of ${rateLimit!.limit} requests per hour reached`);
+      // A FakeHttpError is answered by core's server; these two are the kit's and this fake's own.
       try {
         return await handler(request);
       } catch (error) {
-        if (error instanceof FakeHttpError) return error.response;
         if (error instanceof PaginationError) return invalidInput(error.field, error.message);
         if (error instanceof LabelSelectorError) return invalidInput('label_selector', error.message);
         throw error;
@@ -621,7 +621,7 @@ export async function startFakeHetzner(options: FakeHetznerOptions = {}): Promis
     token,
     http,
     injectFault(kind, times = 1, selector) {
-      const answer = faultAnswer(kind, rateLimit ?? { limit: 3600, refillPerSecond: 1 }, clock.now());
+      const answer = faultAnswer(kind, rateLimit ?? HETZNER_RATE_LIMIT, clock.now());
       const pick = selector ?? (kind === 'quota' || kind === 'capacity' || kind === 'placement' ? onCreate : {});
       return http.faults.add({ ...pick, times, ...(answer === 'reset' ? { reset: true } : { respond: answer }) });
     },

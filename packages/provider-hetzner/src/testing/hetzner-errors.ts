@@ -4,6 +4,7 @@
  */
 import type { FaultKind } from '@stagely/provider-core/testing';
 import { json, type FakeHeaders, type FakeResponse } from '@stagely/provider-core/testing';
+import { rateLimitHeaders, type RateLimitOptions } from './rate-limit.js';
 
 export function hetznerError(status: number, code: string, message: string, details: unknown = null, headers: FakeHeaders = {}): FakeResponse {
   return json(status, { error: { code, message, details } }, headers);
@@ -32,21 +33,21 @@ export const HTML_BAD_GATEWAY: FakeResponse = {
 export type HetznerFaultKind = FaultKind | 'bad-gateway' | 'capacity' | 'placement' | 'locked';
 
 /** The answer an injected fault gives (`reset` for a connection reset). */
-export function faultAnswer(kind: HetznerFaultKind, rateLimit: { limit: number; refillPerSecond: number }, now: number): FakeResponse | 'reset' {
+export function faultAnswer(kind: HetznerFaultKind, rateLimit: RateLimitOptions, now: number): FakeResponse | 'reset' {
   switch (kind) {
     case 'unauthorized':
       return hetznerError(401, 'unauthorized', 'unable to authenticate');
     case 'forbidden':
       return hetznerError(403, 'forbidden', 'insufficient permissions for this request');
-    case 'rate-limited': {
+    case 'rate-limited':
       // The budget is spent: full again after limit / refill seconds, one request per 1 / refill.
-      const fullAt = Math.ceil((now + (rateLimit.limit / rateLimit.refillPerSecond) * 1000) / 1000);
-      return hetznerError(429, 'rate_limit_exceeded', `limit of ${rateLimit.limit} requests per hour reached`, null, {
-        'RateLimit-Limit': String(rateLimit.limit),
-        'RateLimit-Remaining': '0',
-        'RateLimit-Reset': String(fullAt),
-      });
-    }
+      return hetznerError(
+        429,
+        'rate_limit_exceeded',
+        `limit of ${rateLimit.limit} requests per hour reached`,
+        null,
+        rateLimitHeaders(rateLimit.limit, 0, now + (rateLimit.limit / rateLimit.refillPerSecond) * 1000),
+      );
     case 'quota':
       return hetznerError(403, 'resource_limit_exceeded', 'server limit exceeded', { limits: [{ name: 'server_limit' }] });
     case 'server-error':

@@ -13,6 +13,9 @@ export interface RateLimitOptions {
   refillPerSecond: number;
 }
 
+/** Hetzner's own budget: 3600 requests, one regained per second. */
+export const HETZNER_RATE_LIMIT: RateLimitOptions = { limit: 3600, refillPerSecond: 1 };
+
 export class RateLimitBucket {
   readonly #options: RateLimitOptions;
   readonly #clock: Clock;
