@@ -73,6 +73,9 @@ export function fixedSchedule(intervalMs: number): PollSchedule {
   return (callsMade) => (callsMade === 0 ? 0 : intervalMs);
 }
 
+/** The longest `timeoutMs` a timer can hold (2^31 - 1 ms, about 24 days). */
+const MAX_TIMEOUT_MS = 2_147_483_647;
+
 export interface PollUntilReadyOptions extends Op {
   timeoutMs?: number;
   schedule?: PollSchedule;
@@ -94,8 +97,9 @@ export async function pollUntilReady(
   options: PollUntilReadyOptions,
 ): Promise<Instance> {
   const timeoutMs = options.timeoutMs ?? DEFAULT_WAIT_TIMEOUT_MS;
-  if (!(timeoutMs >= 0)) {
-    throw new InvalidInputError('timeoutMs', `timeoutMs must be a number of milliseconds >= 0, got ${String(timeoutMs)}`, {
+  // Past the timer limit (Infinity included), Node fires the deadline after 1 ms or throws a RangeError.
+  if (!(timeoutMs >= 0 && timeoutMs <= MAX_TIMEOUT_MS)) {
+    throw new InvalidInputError('timeoutMs', `timeoutMs must be a number of milliseconds from 0 to ${MAX_TIMEOUT_MS}, got ${String(timeoutMs)}`, {
       provider: options.provider,
     });
   }

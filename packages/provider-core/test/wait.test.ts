@@ -211,8 +211,8 @@ describe('pollUntilReady', () => {
     expect(before).not.toHaveBeenCalled();
   });
 
-  it('refuses a negative or non-numeric timeoutMs, naming it', async () => {
-    for (const timeoutMs of [-1, Number.NaN]) {
+  it('refuses a negative, non-numeric or longer-than-a-timer timeoutMs, naming it', async () => {
+    for (const timeoutMs of [-1, Number.NaN, Number.POSITIVE_INFINITY, 2 ** 31]) {
       await expect(pollUntilReady(scripted(READY), 'i-1', { provider: 'test', timeoutMs })).rejects.toMatchObject({
         code: 'INVALID_INPUT',
         field: 'timeoutMs',

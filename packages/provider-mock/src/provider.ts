@@ -191,9 +191,6 @@ export class MockProvider implements CloudProvider {
   waitUntilReady(id: string, o?: WaitOptions): Promise<Instance> {
     return this.#guard(async () => {
       checkId(id, INSTANCE_ID, 'id');
-      if (o?.timeoutMs !== undefined && !(Number.isFinite(o.timeoutMs) && o.timeoutMs >= 0)) {
-        throw new InvalidInputError('timeoutMs', 'timeoutMs must be a non-negative number of milliseconds', p);
-      }
       return pollUntilReady((instanceId, op) => this.getInstance(instanceId, op), id, {
         provider: PROVIDER_NAME,
         events: this.#events,
