@@ -1,5 +1,6 @@
-// Writes schema/stagely.schema.json from the zod schema that validates stagely.yml (run by `build`,
-// after tsup). test/json-schema.test.ts fails when the committed file is not what this writes.
+// Writes schema/stagely.schema.json from the zod schema that validates stagely.yml: run
+// `pnpm --filter @stagely/cli schema` after a build when the schema changed, and commit the file.
+// Not part of `build`, so that test/json-schema.test.ts can catch a committed file that is stale.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';

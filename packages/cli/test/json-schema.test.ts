@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { stagelyJsonSchema } from '../src/index.js';
 
 describe('the JSON Schema for editors', () => {
-  it('is current: schema/stagely.schema.json is what the zod schema gives (run the build to update it)', () => {
+  it('is current: schema/stagely.schema.json is what the zod schema gives (update it with `pnpm --filter @stagely/cli schema` after a build)', () => {
     const committed = readFileSync(join(import.meta.dirname, '..', 'schema', 'stagely.schema.json'), 'utf8');
     expect(committed).toBe(`${JSON.stringify(stagelyJsonSchema(), null, 2)}\n`);
   });

@@ -1,7 +1,7 @@
 /**
  * The JSON Schema of `stagely.yml` for editors (e.g. the YAML language server), generated from the
- * same zod schema that validates files. `scripts/write-schema.mjs` writes it to
- * `schema/stagely.schema.json` at build; a test checks the committed file is current.
+ * same zod schema that validates files. `scripts/write-schema.mjs` (`pnpm --filter @stagely/cli schema`)
+ * writes it to `schema/stagely.schema.json`; a test checks the committed file is current.
  */
 import { z } from 'zod';
 import { stagelyFileSchema } from './schema.js';
