@@ -6,7 +6,7 @@
 import { inspect } from 'node:util';
 import { createRegistry, generateEncryptionKey, isStagelyError, sealCredentials, type CloudProvider, type StagelyError } from '@stagely/provider-core';
 import { manualClock } from '@stagely/provider-core/testing';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import plugin, { createHetznerProvider } from '../src/index.js';
 import { HTML_BAD_GATEWAY, startFakeHetzner } from '../src/testing/index.js';
 import { startHarness, TOKEN, type Harness } from './setup.js';
@@ -221,10 +221,13 @@ describe('aborts', () => {
   it('an abort while the create answer is on its way removes the server it made', async () => {
     await h.provider.createInstance({ size: 'small' }); // warm catalogue
     const controller = new AbortController();
-    h.fake.loseResponse('servers.create', { delayMs: 300 });
+    // The answer is held long enough for any machine; the abort comes as soon as the server exists.
+    h.fake.loseResponse('servers.create', { delayMs: 2000 });
     const creating = h.provider.createInstance({ name: 'aborted-create-1', size: 'small' }, { signal: controller.signal });
-    await new Promise((resolve) => setTimeout(resolve, 100));
-    expect(h.fake.servers().some((s) => s.name === 'aborted-create-1'), 'the fake made the server').toBe(true);
+    await vi.waitFor(() => expect(h.fake.servers().some((s) => s.name === 'aborted-create-1'), 'the fake made the server').toBe(true), {
+      timeout: 1500,
+      interval: 5,
+    });
     controller.abort();
     expect((await failure(creating)).code).toBe('ABORTED');
     expect(h.fake.servers().filter((s) => s.name === 'aborted-create-1' && s.status !== 'deleting')).toEqual([]);
@@ -241,13 +244,13 @@ describe('aborts', () => {
 
 describe('servers', () => {
   it('lists every page of managed servers with label_selector, leaving deleting and unmanaged ones out', async () => {
-    const fake = await startFakeHetzner({ token: TOKEN, maxPerPage: 2, actionDelayMs: 200 });
+    const fake = await startFakeHetzner({ token: TOKEN, maxPerPage: 2, actionDelayMs: 400 });
     try {
       const provider = createHetznerProvider({ token: TOKEN, endpoint: fake.endpoint, actionPollMs: 5 });
       const made = await Promise.all(Array.from({ length: 7 }, (_, i) => provider.createInstance({ size: 'small', tags: { batch: 'p', n: String(i) } })));
       fake.seedServer({ labels: { batch: 'p' } });
       const terminating = provider.terminateInstance(made[0]!.id);
-      await new Promise((resolve) => setTimeout(resolve, 50));
+      await vi.waitFor(() => expect(fake.http.count('servers.delete')).toBe(1), { interval: 5 });
       fake.http.clearLog();
       const listed = await provider.listInstances({ tags: { batch: 'p' } });
       expect(listed.map((i) => i.id).sort()).toEqual(made.slice(1).map((i) => i.id).sort());
@@ -347,7 +350,9 @@ describe('snapshots', () => {
       const instance = await provider.createInstance({ size: 'small' });
       const controller = new AbortController();
       const snapshotting = provider.createSnapshot(instance.id, 'aborted', { signal: controller.signal });
-      setTimeout(() => controller.abort(), 100);
+      // Aborted once the image exists, so that its removal is what is checked.
+      await vi.waitFor(() => expect(slow.snapshots()).toHaveLength(1), { interval: 5 });
+      controller.abort();
       expect((await failure(snapshotting)).code).toBe('ABORTED');
       expect(slow.snapshots()).toEqual([]);
     } finally {
