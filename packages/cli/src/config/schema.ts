@@ -4,12 +4,20 @@
  * `provider.config` is the provider's own config, passed through as it is except for `<field>_env`
  * references, which `resolve.ts` replaces with the environment variable's value.
  */
-import { ARCHITECTURES, MANAGED_BY_TAG, RESERVED_TAGS as PLAN_TAGS, SIZES, type Architecture, type Size } from '@stagely/provider-core';
+import {
+  ARCHITECTURES,
+  MANAGED_BY_TAG,
+  MAX_INSTANCE_NAME,
+  RESERVED_TAGS as PLAN_TAGS,
+  SIZES,
+  roleSchema,
+  type Architecture,
+  type Size,
+} from '@stagely/provider-core';
 import { z } from 'zod';
 
 /** Environment and host names end up in instance names `<environment>-<host>` (at most 63 characters). */
 export const NAME_PATTERN = /^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/;
-const MAX_INSTANCE_NAME = 63;
 
 /** An environment variable name: upper case, so that a pasted token is refused rather than echoed. */
 export const ENV_VAR_PATTERN = /^[A-Z_][A-Z0-9_]*$/;
@@ -22,9 +30,6 @@ export const SECRET_KEY_PATTERN = /token|secret|password|passphrase|api_?key|pri
 
 /** Tags that providers and plan/apply set on every host; the file may not set them. */
 export const RESERVED_TAGS: readonly string[] = [MANAGED_BY_TAG, ...PLAN_TAGS];
-
-/** A role is also a tag value on every cloud (core's rule): no dots, no colons. */
-const ROLE_PATTERN = /^[A-Za-z0-9]([A-Za-z0-9_-]{0,61}[A-Za-z0-9])?$/;
 
 const nonEmpty = z.string().trim().min(1, 'must not be empty');
 
@@ -76,11 +81,8 @@ const hostFields = {
 
 const hostSchema = z
   .strictObject({
-    role: z
-      .string()
-      .regex(ROLE_PATTERN, 'must be 1-63 letters, digits, hyphens or underscores, starting and ending with a letter or digit')
-      .optional()
-      .meta({ description: 'Recorded in the stagely-role tag' }),
+    // Also a tag value on every cloud: core's rule (no dots, no colons).
+    role: roleSchema.optional().meta({ description: 'Recorded in the stagely-role tag' }),
     ...hostFields,
   })
   .meta({ description: 'A host; fields left out come from defaults' });
