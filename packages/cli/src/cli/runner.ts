@@ -61,7 +61,8 @@ export function printError(output: Output, error: unknown): void {
   }
 }
 
-function errorJson(error: unknown): { code: string; message: string; details?: Record<string, unknown> } {
+/** An error as the CLI reports it: its code word (UNEXPECTED for anything not ours), message and details. */
+export function errorJson(error: unknown): { code: string; message: string; details?: Record<string, unknown> } {
   if (error instanceof CliError) return { code: error.code, message: error.message, details: error.details };
   if (isStagelyError(error)) {
     const json = error.toJSON();

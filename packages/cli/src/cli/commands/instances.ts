@@ -15,7 +15,7 @@ import {
 } from '../arguments.js';
 import { ExitCode, usageError } from '../exit-codes.js';
 import { renderInstance, renderInstanceTable } from '../render/instances.js';
-import type { Runner } from '../runner.js';
+import { errorJson, type Runner } from '../runner.js';
 
 interface CreateFlags {
   size?: InstanceSpec['size'];
@@ -144,9 +144,9 @@ export function registerInstanceCommands(program: Command, run: Runner): void {
           } catch (error) {
             // One id failing stops nothing (each id is its own request), but an abort stops all.
             if (ids.length === 1 || isStagelyError(error, 'ABORTED')) throw error;
-            const e = error as { code?: string; message?: string };
-            failed.push({ id, code: e.code ?? 'UNEXPECTED', message: e.message ?? String(error) });
-            session.output.line(`${session.output.c.red('failed')}     ${id}: ${e.code ?? 'UNEXPECTED'}: ${e.message ?? ''}`);
+            const { code, message } = errorJson(error);
+            failed.push({ id, code, message });
+            session.output.line(`${session.output.c.red('failed')}     ${id}: ${code}: ${message}`);
           }
         }
         session.output.result({ terminated, failed });

@@ -2,11 +2,11 @@
  * `providers`: what is installed where the CLI can load it, with each one's capabilities
  * (loading a provider's plugin imports only its package; its SDK is loaded when it is used).
  */
-import { isStagelyError, type Capabilities } from '@stagely/provider-core';
+import type { Capabilities } from '@stagely/provider-core';
 import type { Command } from 'commander';
 import { ExitCode } from '../exit-codes.js';
 import { table } from '../render/table.js';
-import type { Runner } from '../runner.js';
+import { errorJson, type Runner } from '../runner.js';
 
 interface ProviderRow {
   name: string;
@@ -48,10 +48,8 @@ export function registerProvidersCommand(program: Command, run: Runner): void {
               row.name = plugin.name;
               row.capabilities = plugin.capabilities;
             } catch (error) {
-              row.error = {
-                code: isStagelyError(error) ? error.code : 'UNEXPECTED',
-                message: error instanceof Error ? error.message : String(error),
-              };
+              const { code, message } = errorJson(error);
+              row.error = { code, message };
             }
           }
           rows.set(found.packageName, row);

@@ -2,12 +2,12 @@
  * `sweep`: terminate managed instances that carry given tags, e.g. leftovers of CI runs
  * (`--tag stagely-run=ci-123`). A dry run unless --yes: it lists what it would terminate.
  */
-import { isStagelyError, type Instance } from '@stagely/provider-core';
+import type { Instance } from '@stagely/provider-core';
 import type { Command } from 'commander';
 import { collectTag, parsePositiveInt } from '../arguments.js';
 import { ExitCode, usageError } from '../exit-codes.js';
 import { renderInstanceTable } from '../render/instances.js';
-import type { Runner } from '../runner.js';
+import { errorJson, type Runner } from '../runner.js';
 import { sortByName } from './instances.js';
 
 interface SweepFlags {
@@ -51,8 +51,7 @@ export function registerSweepCommand(program: Command, run: Runner): void {
               terminated.push(instance.id);
               out.line(`${out.c.red('terminated')} ${instance.name} ${out.c.dim(instance.id)}`);
             } catch (error) {
-              const code = isStagelyError(error) ? error.code : 'UNEXPECTED';
-              const message = error instanceof Error ? error.message : String(error);
+              const { code, message } = errorJson(error);
               failed.push({ id: instance.id, name: instance.name, code, message });
               out.line(`${out.c.red('failed')}     ${instance.name} ${out.c.dim(instance.id)}: ${code}: ${message}`);
             }
