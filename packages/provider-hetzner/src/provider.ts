@@ -160,7 +160,7 @@ export class HetznerProvider implements CloudProvider {
     const serverId = parseId(id, 'id');
     const actionId = await this.#retry('servers.delete', o.signal, (s) => this.#api.deleteServer(serverId, s));
     // Success only once the server is gone, never while it still runs.
-    if (actionId !== null) await this.#waitForAction(actionId, 'Deleting server ' + id, o.signal);
+    if (actionId !== null) await this.#waitForAction(actionId, 'delete_server', 'Deleting server ' + id, o.signal);
   }
 
   waitUntilReady(id: string, o: WaitOptions = {}): Promise<Instance> {
@@ -202,7 +202,7 @@ export class HetznerProvider implements CloudProvider {
       imageId = started.imageId;
       // Found after an ambiguous create: its action is unknown, so the image itself is watched.
       if (started.actionId === null) return toSnapshot(await this.#waitForImage(imageId, signal), PROVIDER_NAME);
-      await this.#waitForAction(started.actionId, `Snapshot of server ${instanceId}`, signal);
+      await this.#waitForAction(started.actionId, 'create_image', `Snapshot of server ${instanceId}`, signal);
       const image = await this.#retry('images.get', signal, (s) => this.#api.getImage(started.imageId, s));
       if (!image) throw new ApiError(`Snapshot ${started.imageId} disappeared right after it was made`, undefined, { provider: PROVIDER_NAME });
       return toSnapshot(image, PROVIDER_NAME);
@@ -315,9 +315,9 @@ export class HetznerProvider implements CloudProvider {
     });
   }
 
-  /** Polls an action until it succeeds; its failure is an ApiError. */
-  async #waitForAction(actionId: number, what: string, signal: AbortSignal | undefined): Promise<void> {
-    await this.#pollUntil(what, signal, async () => {
+  /** Polls an action (`command`, e.g. `delete_server`) until it succeeds; its failure is an ApiError. */
+  async #waitForAction(actionId: number, command: string, what: string, signal: AbortSignal | undefined): Promise<void> {
+    await this.#pollUntil(command, what, signal, async () => {
       const action = await this.#retry('actions.get', signal, (s) => this.#api.getAction(actionId, s));
       if (action.status === 'error') {
         const reason = action.error ? `${this.#redact(action.error.message)} (${action.error.code})` : 'no reason given';
@@ -329,22 +329,25 @@ export class HetznerProvider implements CloudProvider {
 
   /** For a snapshot found after an ambiguous create: the image, once it is available. */
   #waitForImage(imageId: number, signal: AbortSignal | undefined): Promise<ImageData> {
-    return this.#pollUntil(`Snapshot ${imageId}`, signal, async () => {
+    return this.#pollUntil('create_image', `Snapshot ${imageId}`, signal, async () => {
       const image = await this.#retry('images.get', signal, (s) => this.#api.getImage(imageId, s));
       if (!image) throw new ApiError(`Snapshot ${imageId} disappeared while it was being made`, undefined, { provider: PROVIDER_NAME });
       return image.status === 'available' ? image : undefined;
     });
   }
 
-  /** Calls `look` every `actionPollMs` until it gives a result, for at most ACTION_TIMEOUT_MS. */
-  async #pollUntil<T>(what: string, signal: AbortSignal | undefined, look: () => Promise<T | undefined>): Promise<T> {
+  /**
+   * Calls `look` every `actionPollMs` until it gives a result; past ACTION_TIMEOUT_MS, a TimeoutError
+   * for `operation` (the Hetzner action's command).
+   */
+  async #pollUntil<T>(operation: string, what: string, signal: AbortSignal | undefined, look: () => Promise<T | undefined>): Promise<T> {
     const started = Date.now();
     for (;;) {
       const result = await look();
       if (result !== undefined) return result;
       const elapsedMs = Date.now() - started;
       if (elapsedMs > ACTION_TIMEOUT_MS) {
-        throw new TimeoutError('action', elapsedMs, `${what} did not finish within ${ACTION_TIMEOUT_MS} ms`, { provider: PROVIDER_NAME });
+        throw new TimeoutError(operation, elapsedMs, `${what} did not finish within ${ACTION_TIMEOUT_MS} ms`, { provider: PROVIDER_NAME });
       }
       await sleep(this.#config.actionPollMs, signal, PROVIDER_NAME);
     }
