@@ -24,7 +24,8 @@ function identityOf(value: object | symbol): number {
   return id;
 }
 
-function isPlainObject(value: object): boolean {
+/** An object literal (or one made with `Object.create(null)`): walked key by key, not kept as it is. */
+export function isPlainObject(value: object): boolean {
   const proto = Object.getPrototypeOf(value) as unknown;
   return proto === Object.prototype || proto === null;
 }

@@ -5,6 +5,7 @@
  * Opened values are not searched again.
  */
 import { CredentialsError, InvalidInputError, isStagelyError } from './errors.js';
+import { isPlainObject } from './canonical.js';
 import { openCredentials, type EncryptionKeyRing } from './credentials.js';
 
 export interface OpenedConfig {
@@ -58,9 +59,7 @@ export function openSealedConfig(
       collectStrings(opened, secrets);
       return opened;
     }
-    const isTree =
-      Array.isArray(value) ||
-      (typeof value === 'object' && value !== null && Object.getPrototypeOf(value) === Object.prototype);
+    const isTree = typeof value === 'object' && value !== null && (Array.isArray(value) || isPlainObject(value));
     if (!isTree) return value; // a Date, a custom fetch, an agent: handed over as it is
     if (ancestors.has(value)) throw new InvalidInputError(path, `${path} refers to itself: a config must be a tree`);
     ancestors.add(value);

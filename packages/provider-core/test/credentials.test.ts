@@ -190,6 +190,15 @@ describe('sealed values in a registry config', () => {
     ]);
   });
 
+  it('opens a sealed field inside an object without a prototype (as some parsers make)', async () => {
+    const registry = createRegistry({ plugins: [plugin], encryptionKey: key });
+    const bare = Object.assign(Object.create(null) as Record<string, unknown>, {
+      token: { sealed: sealCredentials(TOKEN, key, { provider: 'vault' }) },
+    });
+    await registry.get('vault', bare);
+    expect(received).toEqual([{ token: TOKEN }]);
+  });
+
   it('shares one provider for the same opened config, however it was sealed', async () => {
     const registry = createRegistry({ plugins: [plugin], encryptionKey: key });
     const a = await registry.get('vault', { token: { sealed: sealCredentials(TOKEN, key, { provider: 'vault' }) } });
