@@ -3,7 +3,7 @@
  * the file's `defaults` when there is a file, so ad-hoc hosts look like the environment's.
  */
 import { readFile } from 'node:fs/promises';
-import { NotFoundError, isStagelyError, provisionInstance, type Instance, type InstanceSpec } from '@stagely/provider-core';
+import { NotFoundError, isStagelyError, provisionInstance, type InstanceSpec } from '@stagely/provider-core';
 import type { Command } from 'commander';
 import {
   collect,
@@ -14,7 +14,7 @@ import {
   parseSize,
 } from '../arguments.js';
 import { ExitCode, usageError } from '../exit-codes.js';
-import { renderInstance, renderInstanceTable } from '../render/instances.js';
+import { renderInstance, renderInstanceTable, sortByName } from '../render/instances.js';
 import { errorJson, type Runner } from '../runner.js';
 
 interface CreateFlags {
@@ -87,8 +87,8 @@ export function registerInstanceCommands(program: Command, run: Runner): void {
       run(async (session, flags: { tag?: Record<string, string>; env?: string }) => {
         const { provider } = await session.provider();
         const tags = { ...flags.tag, ...(flags.env === undefined ? {} : { 'stagely-env': flags.env }) };
-        const instances = await provider.listInstances(Object.keys(tags).length > 0 ? { tags } : {}, { signal: session.signal });
-        session.output.result({ instances: sortByName(instances) });
+        const instances = sortByName(await provider.listInstances(Object.keys(tags).length > 0 ? { tags } : {}, { signal: session.signal }));
+        session.output.result({ instances });
         renderInstanceTable(session.output, instances);
         return ExitCode.OK;
       }),
@@ -154,8 +154,4 @@ export function registerInstanceCommands(program: Command, run: Runner): void {
         return terminated.length > 0 ? ExitCode.PARTIAL : ExitCode.FAILURE;
       }),
     );
-}
-
-export function sortByName(instances: readonly Instance[]): Instance[] {
-  return [...instances].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
 }

@@ -6,9 +6,8 @@ import type { Instance } from '@stagely/provider-core';
 import type { Command } from 'commander';
 import { collectTag, parsePositiveInt } from '../arguments.js';
 import { ExitCode, usageError } from '../exit-codes.js';
-import { renderInstanceTable } from '../render/instances.js';
+import { renderInstanceTable, sortByName } from '../render/instances.js';
 import { errorJson, type Runner } from '../runner.js';
-import { sortByName } from './instances.js';
 
 interface SweepFlags {
   tag?: Record<string, string>;

@@ -10,14 +10,19 @@ export function colorState(c: Colors, state: InstanceState): string {
   return c.dim(state);
 }
 
+/** By name, then id: the order of every list of instances the CLI prints or returns. */
+export function sortByName(instances: readonly Instance[]): Instance[] {
+  return [...instances].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+}
+
+/** A table of `instances`, which the caller has put in order (`sortByName`). */
 export function renderInstanceTable(out: Output, instances: readonly Instance[]): void {
   const { c } = out;
   if (instances.length === 0) {
     out.line(c.dim('No instances.'));
     return;
   }
-  const sorted = [...instances].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : a.id < b.id ? -1 : 1));
-  const rows = sorted.map((i) => [
+  const rows = instances.map((i) => [
     i.name,
     i.id,
     colorState(c, i.state),
