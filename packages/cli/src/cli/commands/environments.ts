@@ -86,12 +86,12 @@ async function confirmAndApply(
       ...(flags.timeout === undefined ? {} : { readyTimeoutMs: flags.timeout }),
     });
   } catch (error) {
+    // The live display stops before the failure table is printed under it.
     await progress.finish();
     if (isStagelyError(error, 'APPLY_FAILED')) renderFailure(out, error as ApplyError);
     throw error;
-  } finally {
-    await progress.finish();
   }
+  await progress.finish();
   out.result({ plan, result });
   renderSummary(out, result, verb);
   return result.conflicts.length > 0 ? ExitCode.CONFLICTS : ExitCode.OK;
