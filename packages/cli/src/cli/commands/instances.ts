@@ -13,6 +13,7 @@ import {
   parseSeconds,
   parseSize,
 } from '../arguments.js';
+import { specWithDefaults, type HostFields } from '../../config/desired.js';
 import { ExitCode, usageError } from '../exit-codes.js';
 import { renderInstance, renderInstanceTable, sortByName } from '../render/instances.js';
 import { errorJson, type Runner } from '../runner.js';
@@ -47,25 +48,21 @@ export function registerInstanceCommands(program: Command, run: Runner): void {
     .option('--timeout <seconds>', 'readiness limit with --wait (default 300)', parseSeconds)
     .action(
       run(async (session, name: string | undefined, flags: CreateFlags) => {
-        const defaults = (await session.config())?.data.defaults;
-        const size = flags.size ?? defaults?.size;
+        const defaults = (await session.config())?.data.defaults ?? {};
+        const given: HostFields = {
+          size: flags.size,
+          architecture: flags.arch,
+          region: flags.region,
+          image: flags.image,
+          tags: flags.tag,
+          spot: flags.spot,
+          ssh_keys: flags.sshKey,
+          user_data: flags.userDataFile === undefined ? undefined : await readFile(flags.userDataFile, 'utf8'),
+        };
+        const { size, ...fields } = specWithDefaults(given, defaults);
         if (size === undefined) throw usageError('Give --size (small, medium, large or type:<provider type>), or set defaults.size in stagely.yml');
-        const spec: InstanceSpec = { size };
+        const spec: InstanceSpec = { size, ...fields };
         if (name !== undefined) spec.name = name;
-        const architecture = flags.arch ?? defaults?.architecture;
-        if (architecture) spec.architecture = architecture;
-        const region = flags.region ?? defaults?.region;
-        if (region) spec.region = region;
-        const image = flags.image ?? defaults?.image;
-        if (image) spec.image = image;
-        const tags = { ...defaults?.tags, ...flags.tag };
-        if (Object.keys(tags).length > 0) spec.tags = tags;
-        const sshKeys = flags.sshKey ?? defaults?.ssh_keys;
-        if (sshKeys) spec.sshKeys = sshKeys;
-        const spot = flags.spot ?? defaults?.spot;
-        if (spot !== undefined) spec.spot = spot;
-        if (flags.userDataFile !== undefined) spec.userData = await readFile(flags.userDataFile, 'utf8');
-        else if (defaults?.user_data !== undefined) spec.userData = defaults.user_data;
 
         const { provider } = await session.provider();
         const op = { signal: session.signal };
