@@ -6,8 +6,6 @@ import { describe, expect, it } from 'vitest';
 import { AuthenticationError, InvalidInputError, NetworkError, StagelyError } from '../src/errors.js';
 import { expectInvalidInput, expectNoSecretsInError, expectNoSecretsInEvents, expectStagelyError } from '../src/conformance/assertions.js';
 import { runLabelOf } from '../src/conformance/context.js';
-import { withOverrides } from '../src/conformance/proxy.js';
-import type { CloudProvider } from '../src/contract.js';
 import type { ConformanceOptions } from '../src/conformance/options.js';
 
 const SECRET = 'tok-3c1f9a77e2';
@@ -61,26 +59,6 @@ describe('expectStagelyError / expectInvalidInput', () => {
     await expectInvalidInput(Promise.reject(new InvalidInputError('sshKeys[0]', 'bad')), 'sshKeys');
     await expectInvalidInput(Promise.reject(new InvalidInputError('size', 'bad')), 'size');
     expect(await failureOf(() => expectInvalidInput(Promise.reject(new InvalidInputError('tagsX', 'bad')), 'tags'))).toMatch(/tagsX/);
-  });
-});
-
-describe('withOverrides', () => {
-  it('replaces the given methods and keeps the rest bound to the provider', async () => {
-    class WithPrivate {
-      readonly name = 'p';
-      #secret = 'inside';
-      async listSshKeys() {
-        return [{ id: '1', name: this.#secret, fingerprint: 'f' }];
-      }
-      async terminateInstance() {
-        throw new Error('not replaced');
-      }
-    }
-    const provider = new WithPrivate() as unknown as CloudProvider;
-    const view = withOverrides(provider, { terminateInstance: async () => undefined });
-    await expect(view.terminateInstance('x')).resolves.toBeUndefined();
-    expect((await view.listSshKeys())[0]!.name).toBe('inside');
-    expect(view.name).toBe('p');
   });
 });
 

@@ -8,8 +8,10 @@ import {
   paginateNumbered,
   paginateToken,
   seededRandom,
+  withOverrides,
   type PhaseWords,
 } from '../src/testing/index.js';
+import type { CloudProvider } from '../src/contract.js';
 
 const HETZNER_WORDS: PhaseWords = {
   pending: 'initializing',
@@ -149,5 +151,25 @@ describe('seededRandom', () => {
     expect(Array.from({ length: 100 }, () => b())).toEqual(xs);
     expect(xs.every((x) => x >= 0 && x < 1)).toBe(true);
     expect(new Set(xs).size).toBe(100);
+  });
+});
+
+describe('withOverrides', () => {
+  it('replaces the given methods and keeps the rest bound to the provider', async () => {
+    class WithPrivate {
+      readonly name = 'p';
+      #secret = 'inside';
+      async listSshKeys() {
+        return [{ id: '1', name: this.#secret, fingerprint: 'f' }];
+      }
+      async terminateInstance() {
+        throw new Error('not replaced');
+      }
+    }
+    const provider = new WithPrivate() as unknown as CloudProvider;
+    const view = withOverrides(provider, { terminateInstance: async () => undefined });
+    await expect(view.terminateInstance('x')).resolves.toBeUndefined();
+    expect((await view.listSshKeys())[0]!.name).toBe('inside');
+    expect(view.name).toBe('p');
   });
 });

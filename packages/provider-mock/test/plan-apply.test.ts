@@ -15,6 +15,7 @@ import {
   type DesiredEnvironment,
   type HostSpec,
 } from '@stagely/provider-core';
+import { withOverrides } from '@stagely/provider-core/testing';
 import { describe, expect, it } from 'vitest';
 import type { MockConfig, MockProvider } from '../src/index.js';
 import { fastProvider } from './helpers.js';
@@ -217,20 +218,12 @@ describe('plan / apply on the mock', () => {
     let inFlight = 0;
     let maxInFlight = 0;
     // Counted at the provider: from the create call until waitUntilReady settles.
-    const counted = new Proxy(provider, {
-      get(target, property) {
-        if (property === 'createInstance') {
-          return (...args: Parameters<CloudProvider['createInstance']>) => {
-            maxInFlight = Math.max(maxInFlight, ++inFlight);
-            return target.createInstance(...args);
-          };
-        }
-        if (property === 'waitUntilReady') {
-          return (...args: Parameters<CloudProvider['waitUntilReady']>) => target.waitUntilReady(...args).finally(() => inFlight--);
-        }
-        const value: unknown = Reflect.get(target, property, target);
-        return typeof value === 'function' ? (value as () => unknown).bind(target) : value;
+    const counted = withOverrides(provider, {
+      createInstance: (spec, o) => {
+        maxInFlight = Math.max(maxInFlight, ++inFlight);
+        return provider.createInstance(spec, o);
       },
+      waitUntilReady: (id, o) => provider.waitUntilReady(id, o).finally(() => inFlight--),
     });
     const result = await apply(counted, await plan(counted, env(Array.from({ length: 8 }, (_, i) => host(`h${i}`)))), { concurrency: 3 });
     expect(result.created).toHaveLength(8);

@@ -8,7 +8,7 @@ import { afterAll, beforeAll } from 'vitest';
 import type { CloudProvider, InstanceSpec } from '../contract.js';
 import type { StagelyEvent } from '../events.js';
 import type { ConformanceOptions, FaultKind } from './options.js';
-import { withOverrides } from './proxy.js';
+import { withOverrides } from '../testing/with-overrides.js';
 
 /** Tag on everything the suite creates: a sweeper finds leftovers of a run by it. */
 export const RUN_TAG = 'stagely-run';

@@ -18,5 +18,6 @@ export type { NumberedPage, PageOptions, TokenPage, TokenPageOptions } from './p
 export { manualClock, systemClock } from './clock.js';
 export type { Clock, ManualClock } from './clock.js';
 export { seededRandom } from './random.js';
+export { withOverrides } from './with-overrides.js';
 // The faults the conformance suite asks a test double for; here too so that fakes need no vitest types.
 export type { FaultKind } from '../conformance/options.js';

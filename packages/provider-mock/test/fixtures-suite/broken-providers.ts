@@ -3,31 +3,19 @@
  * MockProvider (test controls pass through) and replaces one behaviour.
  */
 import { AuthenticationError, isStagelyError, NotFoundError, PermissionDeniedError, raceAbort, type Instance } from '@stagely/provider-core';
+import { withOverrides } from '@stagely/provider-core/testing';
 import type { MockProvider } from '../../src/index.js';
 import type { Variant } from './variants.js';
 
 /** The fixture's fake credential, which the leaky variant puts into its errors. */
 export const FIXTURE_TOKEN = 'mock-token-selftest-81d3aa';
 
-type Overrides = Partial<Pick<MockProvider, 'createInstance' | 'getInstance' | 'listInstances' | 'terminateInstance' | 'seedUnmanagedInstance' | 'validateCredentials'>>;
-
-/** The mock with some methods replaced; everything else, test controls included, is the mock's own. */
-function override(mock: MockProvider, overrides: Overrides): MockProvider {
-  return new Proxy(mock, {
-    get(target, property) {
-      if (Object.hasOwn(overrides, property)) return overrides[property as keyof Overrides];
-      const value: unknown = Reflect.get(target, property, target);
-      return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
-    },
-  });
-}
-
 const BREAKAGES: Record<Variant, (mock: MockProvider) => MockProvider> = {
   healthy: (mock) => mock,
 
   // Treats "already gone" as an error instead of success.
   'terminate-throws-on-unknown-id': (mock) =>
-    override(mock, {
+    withOverrides(mock, {
       terminateInstance: async (id, o) => {
         if ((await mock.getInstance(id, o)) === null) throw new NotFoundError(`Instance ${id} not found`, { provider: 'mock' });
         return mock.terminateInstance(id, o);
@@ -37,7 +25,7 @@ const BREAKAGES: Record<Variant, (mock: MockProvider) => MockProvider> = {
   // Forgets to filter on managed-by: whatever else lives in the account is listed too.
   'lists-unmanaged-instances': (mock) => {
     const unmanaged: string[] = [];
-    return override(mock, {
+    return withOverrides(mock, {
       seedUnmanagedInstance: async (name) => {
         const seeded = await mock.seedUnmanagedInstance(name);
         unmanaged.push(seeded.id);
@@ -56,7 +44,7 @@ const BREAKAGES: Record<Variant, (mock: MockProvider) => MockProvider> = {
 
   // Passes the API's 404 through instead of answering null.
   'get-throws-instead-of-null': (mock) =>
-    override(mock, {
+    withOverrides(mock, {
       getInstance: async (id, o) => {
         const instance = await mock.getInstance(id, o);
         if (instance === null) throw new NotFoundError(`Instance ${id} not found`, { provider: 'mock' });
@@ -66,13 +54,13 @@ const BREAKAGES: Record<Variant, (mock: MockProvider) => MockProvider> = {
 
   // "Honours" the signal by racing it, while the create it started goes on: an aborted create leaks.
   'create-ignores-abort': (mock) =>
-    override(mock, {
+    withOverrides(mock, {
       createInstance: (spec, o) => raceAbort(mock.createInstance(spec), o?.signal, 'mock'),
     }),
 
   // Swallows the cloud's refusal to delete an instance that is still provisioning, and reports success.
   'terminate-ignores-pending': (mock) =>
-    override(mock, {
+    withOverrides(mock, {
       terminateInstance: async (id, o) => {
         const instance = await mock.getInstance(id, o);
         if (instance?.state === 'pending') return;
@@ -97,7 +85,7 @@ const BREAKAGES: Record<Variant, (mock: MockProvider) => MockProvider> = {
           throw error;
         }
       };
-    return override(mock, {
+    return withOverrides(mock, {
       validateCredentials: leaky((o) => mock.validateCredentials(o)),
       listInstances: leaky((filter, o) => mock.listInstances(filter, o)),
     });

@@ -6,7 +6,7 @@ import { expectGone, expectNothingListed, expectStagelyError } from '../assertio
 import { setupGroup } from '../context.js';
 import type { CloudProvider } from '../../contract.js';
 import type { ConformanceOptions } from '../options.js';
-import { withOverrides } from '../proxy.js';
+import { withOverrides } from '../../testing/with-overrides.js';
 
 export function describeAbortGroup<P extends CloudProvider>(options: ConformanceOptions<P>): void {
   describe(GROUP_NAMES.abort, () => {
