@@ -3,12 +3,10 @@
  * provider's catalogue it maps abstract sizes to native types (overridable by `config.sizes`) and
  * refuses anything it does not know with an InvalidInputError naming the alternatives.
  */
-import { InvalidInputError, type Architecture, type ImageSpec, type Size } from '@stagely/provider-core';
+import { ARCHITECTURES, InvalidInputError, SIZES, type Architecture, type ImageSpec, type Size } from '@stagely/provider-core';
 
 export const KNOWN_REGIONS = ['mock-1', 'mock-2'] as const;
 export type MockRegion = (typeof KNOWN_REGIONS)[number];
-
-export const SIZE_NAMES = ['small', 'medium', 'large'] as const satisfies readonly Size[];
 
 export type SizeTable = Record<Size, Record<Architecture, string>>;
 
@@ -48,15 +46,15 @@ export class Catalog {
   constructor(options: CatalogOptions) {
     this.architectures = options.architectures;
     const table = structuredClone(DEFAULT_SIZE_TABLE);
-    for (const size of SIZE_NAMES) {
-      for (const arch of ['amd64', 'arm64'] as const) {
+    for (const size of SIZES) {
+      for (const arch of ARCHITECTURES) {
         const override = options.sizes?.[size]?.[arch];
         if (override) table[size][arch] = override;
       }
     }
     this.table = table;
     const types = new Map<string, Architecture>();
-    for (const size of SIZE_NAMES) {
+    for (const size of SIZES) {
       for (const arch of this.architectures) types.set(table[size][arch], arch);
     }
     this.types = types;
