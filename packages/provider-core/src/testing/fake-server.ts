@@ -153,7 +153,7 @@ export async function startFakeServer(options: FakeServerOptions = {}): Promise<
       faulted: false,
     };
 
-    const routed: FakeRequest = matched ? { ...request, operation: matched.operation } : request;
+    const routed: FakeRequest = matched ? { ...request, params: matched.params, operation: matched.operation } : request;
     const effect = faults.take({ method, path: url.pathname, operation: matched?.operation });
     if (effect.latencyMs > 0) await delay(effect.latencyMs);
     if (req.socket.destroyed) return; // the server closed, or the client gave up, while we waited
@@ -277,7 +277,6 @@ function findRoute(routes: readonly RegisteredRoute[], request: FakeRequest): (R
     if (!params) continue;
     if (route.action !== undefined && actionOf(request) !== route.action) continue;
     if (route.where && !route.where({ ...request, params, operation: registered.operation })) continue;
-    request.params = params;
     return { ...registered, params };
   }
   return undefined;
