@@ -28,7 +28,7 @@ import {
   UnknownProviderError,
   type ErrorCode,
 } from '@stagely/provider-core';
-import type { FaultKind } from '@stagely/provider-core/testing';
+import { FAULT_KIND_CODES, type FaultKind } from '@stagely/provider-core/testing';
 
 export type { FaultKind };
 /** What `failNext` takes: one of the conformance suite's fault kinds, or any error code. */
@@ -39,15 +39,6 @@ export const RATE_LIMIT_RETRY_AFTER_MS = 50;
 
 /** The API operation that creates instances; create-only faults wait for it. */
 export const CREATE_OPERATION = 'instances.create';
-
-const FAULT_KINDS: Record<FaultKind, ErrorCode> = {
-  unauthorized: 'AUTHENTICATION',
-  forbidden: 'PERMISSION_DENIED',
-  'rate-limited': 'RATE_LIMITED',
-  quota: 'QUOTA_EXCEEDED',
-  'server-error': 'API',
-  'connection-reset': 'NETWORK',
-};
 
 const CREATE_ONLY: ReadonlySet<ErrorCode> = new Set(['QUOTA_EXCEEDED', 'CAPACITY']);
 
@@ -108,10 +99,10 @@ const FAILURES: Record<ErrorCode, (operation: string) => StagelyError> = {
     new ApplyError({ environment: 'mock', created: [], deleted: [], skipped: [], failed: [], conflicts: [], aborted: false }, p),
 };
 
-export const FAULTS: readonly Fault[] = [...(Object.keys(FAULT_KINDS) as FaultKind[]), ...(Object.keys(FAILURES) as ErrorCode[])];
+export const FAULTS: readonly Fault[] = [...(Object.keys(FAULT_KIND_CODES) as FaultKind[]), ...(Object.keys(FAILURES) as ErrorCode[])];
 
 export function faultCode(fault: Fault): ErrorCode {
-  return fault in FAULT_KINDS ? FAULT_KINDS[fault as FaultKind] : (fault as ErrorCode);
+  return fault in FAULT_KIND_CODES ? FAULT_KIND_CODES[fault as FaultKind] : (fault as ErrorCode);
 }
 
 /** The error that `fault` makes a request for `operation` fail with. */

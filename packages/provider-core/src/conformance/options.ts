@@ -5,15 +5,9 @@
  */
 import type { CloudProvider } from '../contract.js';
 import type { EventSink } from '../events.js';
+import type { FaultKind } from '../testing/fault-kinds.js';
 
-/** Faults the suite asks a provider's test double to inject into its next API call(s). */
-export type FaultKind =
-  | 'unauthorized' // 401: AUTHENTICATION
-  | 'forbidden' // 403: PERMISSION_DENIED
-  | 'rate-limited' // 429 with a retry-after: retried, then RATE_LIMITED if it persists
-  | 'quota' // account limit on create: QUOTA_EXCEEDED
-  | 'server-error' // 5xx: retried, then API (retryable)
-  | 'connection-reset'; // socket reset: retried, then NETWORK
+export type { FaultKind };
 
 /**
  * Hooks into the provider's test double (or, live, the account). Each receives the group's

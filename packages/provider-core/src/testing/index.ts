@@ -19,5 +19,5 @@ export { manualClock, systemClock } from './clock.js';
 export type { Clock, ManualClock } from './clock.js';
 export { seededRandom } from './random.js';
 export { withOverrides } from './with-overrides.js';
-// The faults the conformance suite asks a test double for; here too so that fakes need no vitest types.
-export type { FaultKind } from '../conformance/options.js';
+export { FAULT_KIND_CODES } from './fault-kinds.js';
+export type { FaultKind } from './fault-kinds.js';

@@ -5,7 +5,8 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import type { CloudProvider } from '../../contract.js';
-import type { ErrorCode, StagelyError } from '../../errors.js';
+import type { StagelyError } from '../../errors.js';
+import { FAULT_KIND_CODES } from '../../testing/fault-kinds.js';
 import { GROUP_NAMES } from '../group-names.js';
 import { expectNoSecretsInError, expectNoSecretsInEvents, expectNothingListed, expectStagelyError } from '../assertions.js';
 import { setupGroup, RUN_TAG, type GroupContext } from '../context.js';
@@ -16,18 +17,17 @@ const PERSISTING = 100;
 
 interface FaultCase {
   fault: FaultKind;
-  code: ErrorCode;
   retryable: boolean;
   /** Checks beyond the code. */
   check?(error: StagelyError): void;
 }
 
+// Each fault must surface as FAULT_KIND_CODES[fault].
 const CASES: FaultCase[] = [
-  { fault: 'unauthorized', code: 'AUTHENTICATION', retryable: false },
-  { fault: 'forbidden', code: 'PERMISSION_DENIED', retryable: false },
+  { fault: 'unauthorized', retryable: false },
+  { fault: 'forbidden', retryable: false },
   {
     fault: 'rate-limited',
-    code: 'RATE_LIMITED',
     retryable: true,
     check: (error) => {
       expect(typeof error.retryAfterMs, 'RateLimitError.retryAfterMs from the retry-after').toBe('number');
@@ -36,18 +36,18 @@ const CASES: FaultCase[] = [
   },
   {
     fault: 'server-error',
-    code: 'API',
     retryable: true,
     check: (error) => expect(Number(error.details.status), 'ApiError status').toBeGreaterThanOrEqual(500),
   },
-  { fault: 'connection-reset', code: 'NETWORK', retryable: true },
+  { fault: 'connection-reset', retryable: true },
 ];
 
 /** Awaits the failing call and checks code, retryability and that no secret leaked anywhere. */
-async function expectFault(ctx: GroupContext, call: Promise<unknown>, expected: FaultCase | { code: ErrorCode; retryable: boolean }, what: string) {
-  const error = await expectStagelyError(call, expected.code, what);
-  expect(error.retryable, `${expected.code} retryable`).toBe(expected.retryable);
-  if ('check' in expected) expected.check?.(error);
+async function expectFault(ctx: GroupContext, call: Promise<unknown>, expected: FaultCase, what: string) {
+  const code = FAULT_KIND_CODES[expected.fault];
+  const error = await expectStagelyError(call, code, what);
+  expect(error.retryable, `${code} retryable`).toBe(expected.retryable);
+  expected.check?.(error);
   expectNoSecretsInError(error, ctx.options.secrets);
   expectNoSecretsInEvents(ctx.events, ctx.options.secrets);
   return error;
@@ -80,12 +80,12 @@ export function describeFaultsGroup<P extends CloudProvider>(options: Conformanc
           await inject(fault.fault, 1);
           await expect(list()).resolves.toBeInstanceOf(Array);
         }, timeout);
-        it(`${fault.fault} persisting: ${fault.code}, retryable`, async () => {
+        it(`${fault.fault} persisting: ${FAULT_KIND_CODES[fault.fault]}, retryable`, async () => {
           await inject(fault.fault, PERSISTING);
           await expectFault(ctx, list(), fault, 'listInstances');
         }, timeout);
       } else {
-        it(`${fault.fault}: ${fault.code}, not retried`, async () => {
+        it(`${fault.fault}: ${FAULT_KIND_CODES[fault.fault]}, not retried`, async () => {
           await inject(fault.fault, 1);
           await expectFault(ctx, list(), fault, 'listInstances');
           await expect(list(), 'the next call, with the fault used up').resolves.toBeInstanceOf(Array);
@@ -96,7 +96,7 @@ export function describeFaultsGroup<P extends CloudProvider>(options: Conformanc
     it('quota on createInstance: QUOTA_EXCEEDED, and nothing created', async () => {
       const tags = ctx.caseTags();
       await inject('quota', 1);
-      await expectFault(ctx, ctx.provider.createInstance(ctx.spec(tags)), { code: 'QUOTA_EXCEEDED', retryable: false }, 'createInstance');
+      await expectFault(ctx, ctx.provider.createInstance(ctx.spec(tags)), { fault: 'quota', retryable: false }, 'createInstance');
       await expectNothingListed(ctx.provider, tags, 'a refused create leaves nothing');
     }, timeout);
 
