@@ -4,7 +4,7 @@
  * `commonProviderConfigShape` into their own schema so the options read and fail the same way.
  */
 import { z } from 'zod';
-import { ARCHITECTURES, SIZES, type Size } from './contract.js';
+import { ARCHITECTURES, SIZES, type Architecture, type Size } from './contract.js';
 import { InvalidInputError } from './errors.js';
 import { issueField } from './spec.js';
 
@@ -35,6 +35,23 @@ export const sizeTableSchema = z.partialRecord(
   z.enum(SIZES as [Size, ...Size[]]),
   z.strictObject(Object.fromEntries(ARCHITECTURES.map((arch) => [arch, typeName.optional()])) as Record<'amd64' | 'arm64', z.ZodOptional<typeof typeName>>),
 );
+
+/** A full size table: the native type for every abstract size and architecture. */
+export type SizeTable = Record<Size, Record<Architecture, string>>;
+/** The config's `sizes`: any part of a size table. */
+export type SizeOverrides = z.input<typeof sizeTableSchema>;
+
+/** A provider's default size table with the config's overrides applied (the defaults are not changed). */
+export function applySizeOverrides(defaults: SizeTable, overrides: SizeOverrides | undefined): SizeTable {
+  const table = structuredClone(defaults);
+  for (const size of SIZES) {
+    for (const arch of ARCHITECTURES) {
+      const type = overrides?.[size]?.[arch];
+      if (type !== undefined) table[size][arch] = type;
+    }
+  }
+  return table;
+}
 
 export const commonProviderConfigShape = {
   /** API base URL: fakes, proxies and emulators are reached this way. */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { InvalidInputError, commonProviderConfigShape, parseProviderConfig } from '../src/index.js';
+import { InvalidInputError, applySizeOverrides, commonProviderConfigShape, parseProviderConfig, type SizeTable } from '../src/index.js';
 
 const TOKEN = 'tok_5e4d3c2b1a-do-not-show';
 const schema = z.strictObject({ token: z.string().min(8), ...commonProviderConfigShape });
@@ -41,5 +41,27 @@ describe('parseProviderConfig', () => {
     expect(error.provider).toBe('acme');
     expect(error.message).toContain(`Invalid acme provider config: ${field} `);
     expect(JSON.stringify(error)).not.toContain(TOKEN);
+  });
+});
+
+describe('applySizeOverrides', () => {
+  const defaults: SizeTable = {
+    small: { amd64: 's-x86', arm64: 's-arm' },
+    medium: { amd64: 'm-x86', arm64: 'm-arm' },
+    large: { amd64: 'l-x86', arm64: 'l-arm' },
+  };
+
+  it('replaces only the entries the config names, leaving the defaults unchanged', () => {
+    const table = applySizeOverrides(defaults, { small: { arm64: 'tiny-arm' }, large: { amd64: 'huge-x86', arm64: undefined } });
+    expect(table).toEqual({
+      small: { amd64: 's-x86', arm64: 'tiny-arm' },
+      medium: { amd64: 'm-x86', arm64: 'm-arm' },
+      large: { amd64: 'huge-x86', arm64: 'l-arm' },
+    });
+    expect(defaults.small.arm64).toBe('s-arm');
+  });
+
+  it('is the defaults without overrides', () => {
+    expect(applySizeOverrides(defaults, undefined)).toEqual(defaults);
   });
 });

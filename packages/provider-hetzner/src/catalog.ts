@@ -5,12 +5,19 @@
  * alternatives, as is an unknown location or image. The catalogue is read once per provider
  * (a failed read is not cached) and shared by concurrent callers.
  */
-import { InvalidInputError, raceAbort, type Architecture, type ImageSpec, type Size } from '@stagely/provider-core';
+import {
+  applySizeOverrides,
+  InvalidInputError,
+  raceAbort,
+  type Architecture,
+  type ImageSpec,
+  type Size,
+  type SizeOverrides,
+  type SizeTable,
+} from '@stagely/provider-core';
 import type { LocationData, SystemImageData } from './sdk/adapter.js';
 import type { HetznerArchitecture, ImageData, ServerTypeData } from './sdk/schemas.js';
 
-export type SizeTable = Record<Size, Record<Architecture, string>>;
-export type SizeOverrides = Partial<Record<Size, Partial<Record<Architecture, string>>>>;
 
 /** DESIGN's Hetzner column. */
 export const DEFAULT_SIZES: SizeTable = {
@@ -59,11 +66,7 @@ export class HetznerCatalog {
   constructor(sources: CatalogSources, options: { provider: string; sizes?: SizeOverrides | undefined }) {
     this.#sources = sources;
     this.#provider = options.provider;
-    this.#sizes = mergeSizes(options.sizes);
-  }
-
-  get sizes(): SizeTable {
-    return this.#sizes;
+    this.#sizes = applySizeOverrides(DEFAULT_SIZES, options.sizes);
   }
 
   /** The Hetzner server type for an abstract size (per the table) or a native `{ type }`. */
@@ -182,14 +185,6 @@ function listNames(names: readonly string[], max = MAX_NAMED): string {
   if (names.length === 0) return 'none';
   const shown = names.slice(0, max).join(', ');
   return names.length > max ? `${shown} and ${names.length - max} more` : shown;
-}
-
-function mergeSizes(overrides: SizeOverrides | undefined): SizeTable {
-  const table = structuredClone(DEFAULT_SIZES);
-  for (const [size, byArch] of Object.entries(overrides ?? {}) as Array<[Size, Partial<Record<Architecture, string>>]>) {
-    Object.assign(table[size], Object.fromEntries(Object.entries(byArch).filter(([, type]) => type !== undefined)));
-  }
-  return table;
 }
 
 /** A shared promise that is dropped from its cache when it fails, so the next caller tries again. */

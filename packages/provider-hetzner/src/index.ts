@@ -19,5 +19,5 @@ const plugin = definePlugin({
 export default plugin;
 export { createHetznerProvider, HETZNER_CAPABILITIES, HetznerProvider, PROVIDER_NAME } from './provider.js';
 export { hetznerConfigSchema, parseHetznerConfig, type HetznerConfig, type ResolvedHetznerConfig } from './config.js';
-export { DEFAULT_SIZES, type SizeOverrides, type SizeTable } from './catalog.js';
+export { DEFAULT_SIZES } from './catalog.js';
 export { labelKeyProblem, labelValueProblem } from './labels.js';

@@ -3,12 +3,19 @@
  * provider's catalogue it maps abstract sizes to native types (overridable by `config.sizes`) and
  * refuses anything it does not know with an InvalidInputError naming the alternatives.
  */
-import { ARCHITECTURES, InvalidInputError, SIZES, type Architecture, type ImageSpec, type Size } from '@stagely/provider-core';
+import {
+  applySizeOverrides,
+  InvalidInputError,
+  SIZES,
+  type Architecture,
+  type ImageSpec,
+  type Size,
+  type SizeOverrides,
+  type SizeTable,
+} from '@stagely/provider-core';
 
 export const KNOWN_REGIONS = ['mock-1', 'mock-2'] as const;
 export type MockRegion = (typeof KNOWN_REGIONS)[number];
-
-export type SizeTable = Record<Size, Record<Architecture, string>>;
 
 /** Default size mapping: `m1.*` are amd64 types, `a1.*` arm64 ones. */
 export const DEFAULT_SIZE_TABLE: SizeTable = {
@@ -22,8 +29,6 @@ export const KNOWN_IMAGES = {
   ubuntu: ['22.04', '24.04'],
   debian: ['12', '13'],
 } as const;
-
-export type SizeOverrides = Partial<Record<Size, { amd64?: string | undefined; arm64?: string | undefined }>>;
 
 export interface CatalogOptions {
   sizes?: SizeOverrides | undefined;
@@ -45,13 +50,7 @@ export class Catalog {
 
   constructor(options: CatalogOptions) {
     this.architectures = options.architectures;
-    const table = structuredClone(DEFAULT_SIZE_TABLE);
-    for (const size of SIZES) {
-      for (const arch of ARCHITECTURES) {
-        const override = options.sizes?.[size]?.[arch];
-        if (override) table[size][arch] = override;
-      }
-    }
+    const table = applySizeOverrides(DEFAULT_SIZE_TABLE, options.sizes);
     this.table = table;
     const types = new Map<string, Architecture>();
     for (const size of SIZES) {

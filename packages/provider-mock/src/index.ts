@@ -27,6 +27,6 @@ const plugin = definePlugin<ResolvedMockConfig, MockProvider>({
 export default plugin;
 export { MockProvider, createMockProvider, instanceView, INVALID_TOKEN, PROVIDER_NAME } from './provider.js';
 export { mockConfigSchema, parseMockConfig, type MockConfig, type ResolvedMockConfig } from './config.js';
-export { Catalog, DEFAULT_SIZE_TABLE, KNOWN_IMAGES, KNOWN_REGIONS, type SizeTable } from './catalog.js';
+export { Catalog, DEFAULT_SIZE_TABLE, KNOWN_IMAGES, KNOWN_REGIONS } from './catalog.js';
 export { FAULTS, RATE_LIMIT_RETRY_AFTER_MS, type Fault, type FaultKind } from './faults.js';
 export { TERMINATED_RETENTION_MS, type MockState, type StoredInstance, type StoredSnapshot } from './state.js';
