@@ -4,6 +4,7 @@
  */
 import type { Instance } from '@stagely/provider-core';
 import type { Command } from 'commander';
+import pLimit from 'p-limit';
 import { collectTag, parsePositiveInt } from '../arguments.js';
 import { ExitCode, usageError } from '../exit-codes.js';
 import { renderInstanceTable, sortByName } from '../render/instances.js';
@@ -41,22 +42,19 @@ export function registerSweepCommand(program: Command, run: Runner): void {
 
         const terminated: string[] = [];
         const failed: { id: string; name: string; code: string; message: string }[] = [];
-        const queue = [...found];
-        const worker = async () => {
-          for (let next: Instance | undefined; (next = queue.shift()) !== undefined; ) {
-            const instance = next;
-            try {
-              await provider.terminateInstance(instance.id, { signal: session.signal });
-              terminated.push(instance.id);
-              out.line(`${out.c.red('terminated')} ${instance.name} ${out.c.dim(instance.id)}`);
-            } catch (error) {
-              const { code, message } = errorJson(error);
-              failed.push({ id: instance.id, name: instance.name, code, message });
-              out.line(`${out.c.red('failed')}     ${instance.name} ${out.c.dim(instance.id)}: ${code}: ${message}`);
-            }
+        const limit = pLimit(flags.concurrency ?? 4);
+        const sweepOne = async (instance: Instance) => {
+          try {
+            await provider.terminateInstance(instance.id, { signal: session.signal });
+            terminated.push(instance.id);
+            out.line(`${out.c.red('terminated')} ${instance.name} ${out.c.dim(instance.id)}`);
+          } catch (error) {
+            const { code, message } = errorJson(error);
+            failed.push({ id: instance.id, name: instance.name, code, message });
+            out.line(`${out.c.red('failed')}     ${instance.name} ${out.c.dim(instance.id)}: ${code}: ${message}`);
           }
         };
-        await Promise.all(Array.from({ length: Math.min(flags.concurrency ?? 4, Math.max(1, found.length)) }, worker));
+        await Promise.all(found.map((instance) => limit(() => sweepOne(instance))));
         terminated.sort();
         out.result({ dryRun: false, instances: found, terminated, failed });
         out.line(`Swept ${terminated.length} of ${found.length} instance(s)${failed.length ? `; ${failed.length} failed` : ''}.`);
