@@ -262,7 +262,8 @@ export class HetznerProvider implements CloudProvider {
 
   /**
    * A server create through #createOnce: the name is looked up, and only a server that this very
-   * request made is adopted. An abort after the request was sent removes what it may have created.
+   * request made is adopted. An abort after the request was sent, or a last attempt that failed
+   * ambiguously, removes what it may have created.
    */
   async #createServer(request: CreateServerRequest, signal: AbortSignal | undefined): Promise<ServerData> {
     const firstTry = Date.now();
@@ -283,14 +284,16 @@ export class HetznerProvider implements CloudProvider {
     try {
       return await this.#createOnce('servers.create', signal, create, adopt);
     } catch (error) {
-      if (sent && signal?.aborted) {
+      // Aborted after sending, or out of retries after an ambiguous failure: the server may exist
+      // although the caller gets no id for it, so remove it (best effort) rather than leak it.
+      const aborted = signal?.aborted === true;
+      if (sent && (aborted || isAmbiguous(error))) {
         await this.#bestEffort(async () => {
           const found = await this.#findServer(request.name, undefined);
           if (found && madeBy(found, request, firstTry)) await this.#api.deleteServer(found.id);
         });
-        throw abortedError(signal, PROVIDER_NAME);
       }
-      throw error;
+      throw aborted && sent ? abortedError(signal, PROVIDER_NAME) : error;
     }
   }
 

@@ -182,6 +182,17 @@ describe('create never makes two servers', () => {
     expect(h.fake.http.log.filter((e) => e.operation === 'servers.create').map((e) => [e.status, e.handledStatus])).toEqual([[null, 201]]);
   });
 
+  it('when the last attempt fails after the server was made, the server is removed, not leaked', async () => {
+    const once = h.make({ retry: { maxAttempts: 1 } });
+    await once.listSshKeys();
+    h.fake.loseResponse('servers.create');
+    await expect(once.createInstance({ name: 'lost-for-good-1', size: 'small' })).rejects.toMatchObject({ code: 'API' });
+    expect(h.calls('servers.create')).toBe(1);
+    expect(h.fake.http.log.filter((e) => e.operation === 'servers.create').map((e) => e.handledStatus)).toEqual([201]);
+    expect(h.calls('servers.delete')).toBe(1);
+    expect(h.fake.servers().filter((s) => s.name === 'lost-for-good-1' && s.status !== 'deleting')).toEqual([]);
+  });
+
   it('a reset before the request reached the API is retried as a plain create', async () => {
     await h.provider.createInstance({ size: 'small' });
     h.fake.clearFaults();
