@@ -58,5 +58,5 @@ function annotate(error: unknown, cleanup: Record<string, unknown>): void {
 // message or fields may carry request details.
 function describe(error: unknown): { code: string; message?: string; name?: string } {
   if (isStagelyError(error)) return { code: error.code, message: error.message };
-  return { code: 'UNKNOWN', ...(error instanceof Error ? { name: error.name } : {}) };
+  return { code: 'UNEXPECTED', ...(error instanceof Error ? { name: error.name } : {}) };
 }

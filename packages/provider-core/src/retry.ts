@@ -75,7 +75,7 @@ export async function withRetry<T>(fn: (attempt: number) => Promise<T>, policy: 
       if (stagely?.code === 'RATE_LIMITED') {
         emit(policy.events, { type: 'rate-limit', provider, operation, retryAfterMs: stagely.retryAfterMs });
       }
-      emit(policy.events, { type: 'retry', provider, operation, attempt, delayMs, code: stagely?.code ?? 'UNKNOWN' });
+      emit(policy.events, { type: 'retry', provider, operation, attempt, delayMs, code: stagely?.code ?? 'UNEXPECTED' });
       await sleep(delayMs, policy.signal, policy.provider);
     }
   }

@@ -183,7 +183,7 @@ describe('provisionInstance', () => {
     expect((error as PermissionDeniedError).details.cleanup).toEqual({
       instanceId: 't-1',
       terminated: false,
-      cleanupError: { code: 'UNKNOWN', name: 'TypeError' },
+      cleanupError: { code: 'UNEXPECTED', name: 'TypeError' },
     });
     expect(JSON.stringify(error)).not.toContain('secret');
   });
