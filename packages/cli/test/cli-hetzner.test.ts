@@ -66,8 +66,9 @@ describe('on Hetzner (fake API)', () => {
     expect(applied.code).toBe(0);
     const created = applied.json<{ result: { created: { name: string; instanceId: string }[] } }>().result.created;
     expect(created.map((c) => c.name)).toEqual(['staging-web', 'staging-worker']);
+    // Hosts are created concurrently, so the fake's id order is not the name order.
     const servers = fake.servers().filter((s) => s.labels['stagely-env'] === 'staging');
-    expect(servers.map((s) => [s.name, s.serverType, s.location])).toEqual([
+    expect(servers.map((s) => [s.name, s.serverType, s.location]).sort()).toEqual([
       ['staging-web', 'cx23', 'fsn1'],
       ['staging-worker', 'cax11', 'fsn1'],
     ]);
