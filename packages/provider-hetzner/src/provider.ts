@@ -185,11 +185,13 @@ export class HetznerProvider implements CloudProvider {
     const labels = managedLabels(request, PROVIDER_NAME);
     const labelSelector = managedSelector(request);
     let imageId: number | undefined;
+    let sent = false;
     try {
       const started = await this.#createOnce<{ imageId: number; actionId: number | null }>(
         'servers.create_image',
         signal,
         async () => {
+          sent = true;
           const created = await this.#api.createSnapshot(serverId, name, labels, signal);
           return { imageId: created.image.id, actionId: created.action.id };
         },
@@ -207,9 +209,17 @@ export class HetznerProvider implements CloudProvider {
       if (!image) throw new ApiError(`Snapshot ${started.imageId} disappeared right after it was made`, undefined, { provider: PROVIDER_NAME });
       return toSnapshot(image, PROVIDER_NAME);
     } catch (error) {
-      // A snapshot that is not returned is not left behind (an abort, a failed action).
-      if (imageId !== undefined) await this.#bestEffort(() => this.#api.deleteImage(imageId!));
-      throw error;
+      // A snapshot that is not returned is not left behind (an abort, a failed action). When the
+      // request was sent but its answer never came (aborted, or ambiguous to the last), the image
+      // is found by this request's label.
+      const unanswered = imageId === undefined && sent && (signal?.aborted === true || isAmbiguous(error));
+      if (imageId !== undefined || unanswered) {
+        await this.#bestEffort(async () => {
+          const id = imageId ?? (await this.#api.listImages({ labelSelector, type: 'snapshot' }, 1, undefined)).items[0]?.id;
+          if (id !== undefined) await this.#api.deleteImage(id);
+        });
+      }
+      throw imageId === undefined && sent && signal?.aborted ? abortedError(signal, PROVIDER_NAME) : error;
     }
   }
 

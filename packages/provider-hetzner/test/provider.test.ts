@@ -354,6 +354,17 @@ describe('snapshots', () => {
     expect((await failure(h.provider.deleteSnapshot('-1'))).details.field).toBe('id');
   });
 
+  it('an abort while the answer to a snapshot request is still on its way leaves no image behind', async () => {
+    const instance = await h.provider.createInstance({ size: 'small' });
+    h.fake.loseResponse('servers.create_image', { delayMs: 5_000, respond: undefined });
+    const controller = new AbortController();
+    const snapshotting = h.provider.createSnapshot(instance.id, 'unanswered', { signal: controller.signal });
+    await vi.waitFor(() => expect(h.fake.snapshots().filter((s) => s.description === 'unanswered')).toHaveLength(1), { interval: 5 });
+    controller.abort();
+    expect((await failure(snapshotting)).code).toBe('ABORTED');
+    expect(h.fake.snapshots().filter((s) => s.description === 'unanswered')).toEqual([]);
+  });
+
   it('an aborted snapshot leaves no image behind', async () => {
     const slow = await startFakeHetzner({ token: TOKEN, actionDelayMs: 400 });
     try {
