@@ -5,7 +5,8 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
-    testTimeout: 60_000,
+    // A ceiling for a slow, busy machine (each test spawns several processes), not a speed check.
+    testTimeout: 180_000,
     // The CLI tests mostly wait on child processes and the mock's boot delays: run them side by side.
     sequence: { concurrent: true },
   },

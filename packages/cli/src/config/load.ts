@@ -10,6 +10,7 @@ import { LineCounter, parseDocument, type Document } from 'yaml';
 import type { z } from 'zod';
 import { ConfigFileError, type ConfigProblem } from './errors.js';
 import { locate, type Position } from './locate.js';
+import { sortByPlace } from './problems.js';
 import { stagelyFileSchema, type StagelyFile } from './schema.js';
 
 export const DEFAULT_CONFIG_FILE = 'stagely.yml';
@@ -40,7 +41,7 @@ export function parseConfig(source: string, file: string = DEFAULT_CONFIG_FILE):
     );
   }
   const parsed = stagelyFileSchema.safeParse(doc.toJS() ?? {});
-  if (!parsed.success) throw new ConfigFileError(file, parsed.error.issues.flatMap((issue) => problemsOf(issue, doc, lines)));
+  if (!parsed.success) throw new ConfigFileError(file, sortByPlace(parsed.error.issues.flatMap((issue) => problemsOf(issue, doc, lines))));
 
   const at = (path: readonly PropertyKey[], where?: 'key' | 'value') => locate(doc, lines, path, where);
   return {

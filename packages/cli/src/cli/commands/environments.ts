@@ -20,6 +20,7 @@ import { confirm } from '../confirm.js';
 import { pickEnvironment } from '../environment.js';
 import { ExitCode, type ExitCodeValue } from '../exit-codes.js';
 import type { Output } from '../output.js';
+import { defaultRegion, otherEnvironments, problemsError } from '../preflight.js';
 import { createProgress } from '../progress.js';
 import { planCounts, renderPlan } from '../render/plan.js';
 import { table } from '../render/table.js';
@@ -32,25 +33,20 @@ interface ApplyFlags {
   timeout?: number;
 }
 
-/**
- * The provider config's region, so plan can compare hosts that do not name one. Providers call it
- * `region`, or `location` (Hetzner); without either, such hosts' regions are not compared.
- */
-function defaultRegion(config: Record<string, unknown>): string | undefined {
-  const region = config.region ?? config.location;
-  return typeof region === 'string' ? region : undefined;
-}
-
 async function planEnvironment(session: Session, environment: string, hosts: 'file' | 'none', replace: boolean) {
   const loaded = await session.config(hosts === 'file');
   const { provider, resolved } = await session.provider();
-  const desired = hosts === 'file' && loaded ? desiredEnvironment(loaded.data, environment) : { environment, hosts: [] };
+  const fromFile = hosts === 'file' && loaded !== undefined;
+  const desired = fromFile ? desiredEnvironment(loaded.data, environment) : { environment, hosts: [] };
   const region = defaultRegion(resolved.config);
   const plan = await makePlan(provider, desired, {
     policy: replace ? 'replace' : 'report',
     signal: session.signal,
+    ...(fromFile ? { otherEnvironments: otherEnvironments(loaded, environment) } : {}),
     ...(region === undefined ? {} : { defaultRegion: region }),
   });
+  // What apply would fail on is the file's fault: every problem at its line, exit 2, nothing changed.
+  if (plan.problems.length > 0 && loaded) throw problemsError(loaded, [[environment, plan.problems]], provider.name);
   return { provider, plan };
 }
 

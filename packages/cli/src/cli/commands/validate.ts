@@ -1,9 +1,12 @@
 /**
- * `validate`: the file is valid, the provider is installed and takes its config, and the cloud
- * accepts the credentials (one light API call). Exit 5 when the credentials are refused.
+ * `validate`: the file is valid, the provider is installed and takes its config, the cloud accepts
+ * the credentials (one light API call), and every host passes the provider's preflight (catalogue,
+ * region, image, SSH keys, tags; read calls only) with an instance name no other host makes. Exit 5
+ * when the credentials are refused, 2 with every problem at its line of the file.
  */
 import type { Command } from 'commander';
 import { ExitCode } from '../exit-codes.js';
+import { preflightFile, problemsError } from '../preflight.js';
 import type { Runner } from '../runner.js';
 
 export function registerValidateCommand(program: Command, run: Runner): void {
@@ -14,8 +17,12 @@ export function registerValidateCommand(program: Command, run: Runner): void {
       run(async (session) => {
         const out = session.output;
         const loaded = await session.config();
-        const { provider } = await session.provider();
+        const { provider, resolved } = await session.provider();
         await provider.validateCredentials({ signal: session.signal });
+        if (loaded) {
+          const problems = await preflightFile(loaded, provider, resolved.config, session.signal);
+          if (problems.length > 0) throw problemsError(loaded, problems, provider.name);
+        }
         const environments = loaded
           ? Object.entries(loaded.data.environments)
               .map(([name, env]) => ({ name, hosts: Object.keys(env.hosts).length }))
@@ -26,6 +33,7 @@ export function registerValidateCommand(program: Command, run: Runner): void {
         if (loaded) {
           const hosts = environments.reduce((n, e) => n + e.hosts, 0);
           out.line(`${ok} ${loaded.file} is valid: ${environments.length} environment(s), ${hosts} host(s)`);
+          out.line(`${ok} ${provider.name} would create every host as written`);
         } else {
           out.line(`${ok} no stagely.yml here: using the default provider`);
         }
