@@ -227,7 +227,8 @@ describe('apply, list and destroy across separate runs', () => {
     expect((await stagely(['destroy'], { cwd: dir })).code).toBe(3);
     const destroyed = await stagely(['destroy', 'demo', '--yes'], { cwd: dir });
     expect(destroyed.code).toBe(0);
-    expect(destroyed.stdout).toContain('Destroyed demo: 0 created, 2 deleted.');
+    expect(destroyed.stdout).toContain('Destroyed demo: 2 instance(s) deleted.');
+    expect(destroyed.stdout).not.toContain('created');
     expect((await stagely(['list', '--json'], { cwd: dir })).json<{ instances: unknown[] }>().instances).toEqual([]);
   });
 
@@ -342,7 +343,7 @@ describe('single instances', () => {
     expect(got.stdout).toMatch(/state +running/);
 
     const terminated = await stagely(['terminate', instance.id, '--json'], { cwd: dir });
-    expect(terminated.json()).toEqual({ terminated: [instance.id], failed: [] });
+    expect(terminated.json()).toEqual({ terminated: [instance.id], missing: [], failed: [] });
 
     const unknown = await stagely(['get', 'mock-999', '--json'], { cwd: dir });
     expect(unknown.code).toBe(6);

@@ -5,6 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
 import { registerEnvironmentCommands } from './commands/environments.js';
+import { registerInitCommand } from './commands/init.js';
 import { registerInstanceCommands } from './commands/instances.js';
 import { registerProvidersCommand } from './commands/providers.js';
 import { registerSweepCommand } from './commands/sweep.js';
@@ -48,6 +49,7 @@ Exit codes:
   4  partly applied (see summary)  130 interrupted`,
   );
   const run = createRunner(env);
+  registerInitCommand(program, run);
   registerProvidersCommand(program, run);
   registerValidateCommand(program, run);
   registerInstanceCommands(program, run);

@@ -3,6 +3,7 @@
  * returns or throws into an exit code, and prints errors as `CODE: message` (or `{ "error": ... }`
  * with --json). Ctrl-C aborts the running operation through the session's signal; a second one quits.
  */
+import { setMaxListeners } from 'node:events';
 import { isStagelyError } from '@stagely/provider-core';
 import type { Command } from 'commander';
 import { CliError, ExitCode, exitCodeFor, type ExitCodeValue } from './exit-codes.js';
@@ -28,6 +29,9 @@ export function createRunner(env: RunEnvironment): Runner {
       const options = command.optsWithGlobals<GlobalOptions>();
       const output = new Output({ json: options.json === true, color: options.color, verbose: options.verbose, stdout: env.stdout, stderr: env.stderr, env: env.env });
       const controller = new AbortController();
+      // Every call in flight listens to this one signal (16 hosts at once: 16 waits and more); each
+      // listener goes when its call ends, so there is no leak for Node's warning to find.
+      setMaxListeners(0, controller.signal);
       let interrupts = 0;
       const onInterrupt = () => {
         interrupts++;

@@ -21,6 +21,8 @@ export interface LoadedConfig {
   /** Its directory, absolute: relative paths in the file are resolved against it. */
   dir: string;
   data: StagelyFile;
+  /** The file holds nothing (no text, or only comments): every setting is a default. */
+  empty: boolean;
   /** Where `path` is in the file, for problems found after validation (e.g. by the provider). */
   locate(path: readonly PropertyKey[], at?: 'key' | 'value'): Position;
   /** A ConfigFileError for a problem at `path`. */
@@ -48,6 +50,7 @@ export function parseConfig(source: string, file: string = DEFAULT_CONFIG_FILE):
     file,
     dir: resolve(dirname(file)),
     data: parsed.data,
+    empty: doc.contents === null,
     locate: at,
     problem: (path, message, where) => new ConfigFileError(file, [{ field: fieldPath(path), ...at(path, where), message }]),
   };

@@ -67,7 +67,7 @@ async function confirmAndApply(
       out.line(out.c.magenta(`Nothing applied: ${plan.conflicts.length} host(s) in conflict with the file.`));
       return ExitCode.CONFLICTS;
     }
-    out.line(out.c.green('No changes: the environment matches the file.'));
+    out.line(out.c.green(verb === 'destroy' ? `Nothing to destroy: environment ${plan.environment} has no instances.` : 'No changes: the environment matches the file.'));
     return ExitCode.OK;
   }
   await confirm(session, `${verb === 'destroy' ? 'Destroy' : 'Apply'} ${plan.environment}: ${planCounts(plan)}. Continue?`, verb, { plan });
@@ -105,8 +105,12 @@ function renderSummary(out: Output, result: ApplyResult, verb: 'apply' | 'destro
     for (const line of table(['HOST', 'RESULT', 'ID', 'PUBLIC IP'], rows, c.bold)) out.line(line);
   }
   out.line();
+  if (verb === 'destroy') {
+    out.line(c.green(`Destroyed ${result.environment}: ${result.deleted.length} instance(s) deleted.`));
+    return;
+  }
   const done = `${result.created.length} created, ${result.deleted.length} deleted${result.skipped.length ? `, ${result.skipped.length} already there` : ''}`;
-  out.line(c.green(`${verb === 'destroy' ? 'Destroyed' : 'Applied'} ${result.environment}: ${done}.`));
+  out.line(c.green(`Applied ${result.environment}: ${done}.`));
   if (result.conflicts.length > 0) {
     out.line(c.magenta(`${result.conflicts.length} host(s) in conflict were left alone: ${result.conflicts.map((x) => x.name).join(', ')}.`));
   }

@@ -31,6 +31,10 @@ interface CreateFlags {
   timeout?: number;
 }
 
+function noSuchInstance(id: string, provider: string): NotFoundError {
+  return new NotFoundError(`No instance ${id} exists on ${provider}`, { provider, details: { instanceId: id } });
+}
+
 export function registerInstanceCommands(program: Command, run: Runner): void {
   program
     .command('create')
@@ -99,7 +103,7 @@ export function registerInstanceCommands(program: Command, run: Runner): void {
       run(async (session, id: string) => {
         const { provider } = await session.provider();
         const instance = await provider.getInstance(id, { signal: session.signal });
-        if (instance === null) throw new NotFoundError(`No instance ${id}`, { provider: provider.name, details: { instanceId: id } });
+        if (instance === null) throw noSuchInstance(id, provider.name);
         session.output.result({ instance });
         renderInstance(session.output, instance);
         return ExitCode.OK;
@@ -114,10 +118,16 @@ export function registerInstanceCommands(program: Command, run: Runner): void {
     .action(
       run(async (session, id: string, flags: { timeout?: number }) => {
         const { provider } = await session.provider();
-        const instance = await provider.waitUntilReady(id, {
-          signal: session.signal,
-          ...(flags.timeout === undefined ? {} : { timeoutMs: flags.timeout }),
-        });
+        const op = { signal: session.signal };
+        // Unknown now may still be a create the cloud has not caught up with: wait rides that out,
+        // but an id it never found is reported as one that does not exist, not as one that went away.
+        const seen = (await provider.getInstance(id, op)) !== null;
+        const instance = await provider
+          .waitUntilReady(id, { ...op, ...(flags.timeout === undefined ? {} : { timeoutMs: flags.timeout }) })
+          .catch((error: unknown) => {
+            if (seen || !isStagelyError(error, 'NOT_FOUND')) throw error;
+            throw noSuchInstance(id, provider.name);
+          });
         session.output.result({ instance });
         renderInstance(session.output, instance);
         return ExitCode.OK;
@@ -132,10 +142,19 @@ export function registerInstanceCommands(program: Command, run: Runner): void {
       run(async (session, ids: string[]) => {
         const { provider } = await session.provider();
         const terminated: string[] = [];
+        /** Ids with no instance (unknown, or already gone): nothing to do, and said so. */
+        const missing: string[] = [];
         const failed: { id: string; code: string; message: string }[] = [];
+        const op = { signal: session.signal };
         for (const id of ids) {
           try {
-            await provider.terminateInstance(id, { signal: session.signal });
+            const instance = await provider.getInstance(id, op);
+            if (instance === null || instance.state === 'terminated') {
+              missing.push(id);
+              session.output.line(`${session.output.c.dim('no such instance')} ${id}: nothing to terminate`);
+              continue;
+            }
+            await provider.terminateInstance(id, op);
             terminated.push(id);
             session.output.line(`${session.output.c.red('terminated')} ${id}`);
           } catch (error) {
@@ -146,7 +165,7 @@ export function registerInstanceCommands(program: Command, run: Runner): void {
             session.output.line(`${session.output.c.red('failed')}     ${id}: ${code}: ${message}`);
           }
         }
-        session.output.result({ terminated, failed });
+        session.output.result({ terminated, missing, failed });
         if (failed.length === 0) return ExitCode.OK;
         return terminated.length > 0 ? ExitCode.PARTIAL : ExitCode.FAILURE;
       }),
