@@ -1,6 +1,6 @@
 import { defineConfig } from 'vitest/config';
 
-// The CLI tests spawn the built bin (dist/bin.js): run `pnpm --filter @stagely/cli build` first
+// The CLI tests spawn the built bin (dist/bin/stagely.js): run `pnpm --filter @stagely/cli build` first
 // (turbo's test task does).
 export default defineConfig({
   test: {

@@ -8,9 +8,9 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-export const BIN = join(import.meta.dirname, '..', '..', 'dist', 'bin.js');
+export const BIN = join(import.meta.dirname, '..', '..', 'dist', 'bin', 'stagely.js');
 
-if (!existsSync(BIN)) throw new Error('dist/bin.js is missing: run `pnpm --filter @stagely/cli build` before these tests');
+if (!existsSync(BIN)) throw new Error('dist/bin/stagely.js is missing: run `pnpm --filter @stagely/cli build` before these tests');
 
 export interface CliResult {
   code: number | null;
