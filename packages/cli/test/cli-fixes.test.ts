@@ -2,35 +2,18 @@
  * Fixes found by trying the CLI as a new user would: a reader that closes the pipe, many hosts at
  * once, ids that do not exist, an empty file, the destroy summary, and `stagely init`.
  */
-import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../src/config/load.js';
 import { STARTER_PROVIDERS, starterFile } from '../src/cli/starter.js';
-import { BIN, MOCK_FILE, project, stagely } from './helpers/cli.js';
+import { BIN, MOCK_FILE, runToEnd, stagely, tempProjects } from './helpers/cli.js';
 
-const cleanups: (() => void)[] = [];
-afterAll(() => {
-  for (const cleanup of cleanups.splice(0)) cleanup();
-});
-function tempProject(file?: string) {
-  const p = project(file);
-  cleanups.push(p.cleanup);
-  return p;
-}
+const tempProject = tempProjects();
 
 /** Runs the bin with its stdout closed before it writes anything, as `stagely ... | head -0` would. */
-function withClosedStdout(args: string[], cwd: string): Promise<{ code: number | null; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], { cwd, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NO_COLOR: '1' } });
-    child.stdout.destroy();
-    let stderr = '';
-    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stderr }));
-  });
-}
+const withClosedStdout = (args: string[], cwd: string) =>
+  runToEnd(process.execPath, [BIN, ...args], { cwd, env: { ...process.env, NO_COLOR: '1' }, closeStdout: true });
 
 describe('CLI fixes', () => {
   it('a closed stdout (stagely list | head -1) ends the command quietly', async () => {

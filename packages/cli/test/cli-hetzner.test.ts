@@ -21,9 +21,8 @@ afterAll(async () => {
   await fake.close();
 });
 
-// Tests run concurrently: each environment name is its own, and fault injection gets a fake of its own.
-function hetznerProject(environment: string, api: FakeHetzner = fake) {
-  const p = project(`
+/** The `provider` part of a stagely.yml for the fake `api`: fast polls and retries. */
+const hetznerProvider = (api: FakeHetzner) => `
 provider:
   name: hetzner
   config:
@@ -33,6 +32,11 @@ provider:
     readinessPoll: { firstMs: 20, growth: 1.5, maxIntervalMs: 50 }
     actionPollMs: 5
     retry: { maxAttempts: 3, baseDelayMs: 5, maxDelayMs: 20, maxElapsedMs: 5000 }
+`;
+
+// Tests run concurrently: each environment name is its own, and fault injection gets a fake of its own.
+function hetznerProject(environment: string, api: FakeHetzner = fake) {
+  const p = project(`${hetznerProvider(api)}
 defaults:
   size: small
   ssh_keys: [stagely-test]
@@ -106,16 +110,7 @@ describe('on Hetzner (fake API)', () => {
   it('plan, validate and apply --yes name every problem the preflight finds with file:line, exit 2 and create nothing; fixed, it applies', async () => {
     const own = await startFake();
     cleanups.push(() => void own.close());
-    const file = (location: string, tagKey: string, otherHost: string) => `
-provider:
-  name: hetzner
-  config:
-    token_env: HCLOUD_TOKEN
-    endpoint: ${own.endpoint}
-    location: fsn1
-    readinessPoll: { firstMs: 20, growth: 1.5, maxIntervalMs: 50 }
-    actionPollMs: 5
-defaults:
+    const file = (location: string, tagKey: string, otherHost: string) => `${hetznerProvider(own)}defaults:
   size: small
 environments:
   pre:
@@ -133,9 +128,9 @@ environments:
     const p = project(file('mars1', 'cost center', '1'));
     cleanups.push(p.cleanup);
     const expected = [
-      /^INVALID_INPUT: stagely\.yml:16:17: environments\.pre\.hosts\.web\.region is refused by hetzner: Unknown Hetzner location "mars1"/m,
-      /^stagely\.yml:19:11: environments\.pre\.hosts\.db\.tags\.cost center is refused by hetzner: Tag key "cost center" is not a valid Hetzner label key/m,
-      /^stagely\.yml:20:7: environments\.pre\.hosts\.api-1 makes the instance name "pre-api-1", as host "1" of environment "pre-api" does/m,
+      /^INVALID_INPUT: stagely\.yml:17:17: environments\.pre\.hosts\.web\.region is refused by hetzner: Unknown Hetzner location "mars1"/m,
+      /^stagely\.yml:20:11: environments\.pre\.hosts\.db\.tags\.cost center is refused by hetzner: Tag key "cost center" is not a valid Hetzner label key/m,
+      /^stagely\.yml:21:7: environments\.pre\.hosts\.api-1 makes the instance name "pre-api-1", as host "1" of environment "pre-api" does/m,
     ];
     for (const args of [['plan', 'pre'], ['apply', 'pre', '--yes'], ['validate']]) {
       const r = await stagely(args, { cwd: p.dir, env });
@@ -147,9 +142,9 @@ environments:
     const { error } = json.json<{ error: { code: string; details: { problems: { field: string; line: number; host: string; code: string }[] } } }>();
     expect(error.code).toBe('INVALID_INPUT');
     expect(error.details.problems.map((x) => [x.line, x.field, x.host, x.code])).toEqual([
-      [16, 'environments.pre.hosts.web.region', 'web', 'INVALID_INPUT'],
-      [19, 'environments.pre.hosts.db.tags.cost center', 'db', 'INVALID_INPUT'],
-      [20, 'environments.pre.hosts.api-1', 'api-1', 'CONFLICT'],
+      [17, 'environments.pre.hosts.web.region', 'web', 'INVALID_INPUT'],
+      [20, 'environments.pre.hosts.db.tags.cost center', 'db', 'INVALID_INPUT'],
+      [21, 'environments.pre.hosts.api-1', 'api-1', 'CONFLICT'],
     ]);
     expect(own.http.count('servers.create')).toBe(0);
     expect(own.servers()).toEqual([]);

@@ -5,8 +5,8 @@
  */
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
-import { MOCK_FILE, project, stagely } from './helpers/cli.js';
+import { describe, expect, it } from 'vitest';
+import { MOCK_FILE, stagely, tempProjects } from './helpers/cli.js';
 
 interface InstanceJson {
   id: string;
@@ -23,16 +23,8 @@ interface PlanJson {
   empty: boolean;
 }
 
-// Tests run concurrently (vitest.config.ts), each in its own directory: clean up once at the end.
-const cleanups: (() => void)[] = [];
-afterAll(() => {
-  for (const cleanup of cleanups.splice(0)) cleanup();
-});
-function tempProject(file?: string) {
-  const p = project(file);
-  cleanups.push(p.cleanup);
-  return p;
-}
+// Tests run concurrently (vitest.config.ts), each in its own directory, removed at the end.
+const tempProject = tempProjects();
 
 describe('usage', () => {
   it('--help lists every command and the exit codes', async () => {

@@ -2,23 +2,17 @@
  * npm reads the repository's .npmrc too (`npm run demo`, `npm test`): it must hold only settings npm
  * knows, or every npm command warns. pnpm's own settings are in pnpm-workspace.yaml.
  */
-import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { runToEnd } from './helpers/cli.js';
 
 const root = join(import.meta.dirname, '..', '..', '..');
 
-function npm(args: string[]): Promise<{ code: number | null; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    // Without the npm_config_* variables of whatever runs the tests (pnpm sets its own): only the files count.
-    const env = Object.fromEntries(Object.entries(process.env).filter(([key]) => !/^npm_config_/i.test(key)));
-    const child = spawn('npm', args, { cwd: root, env, stdio: ['ignore', 'ignore', 'pipe'], shell: process.platform === 'win32' });
-    let stderr = '';
-    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stderr }));
-  });
+/** npm without the npm_config_* variables of whatever runs the tests (pnpm sets its own): only the files count. */
+function npm(args: string[]) {
+  const env = Object.fromEntries(Object.entries(process.env).filter(([key]) => !/^npm_config_/i.test(key)));
+  return runToEnd(process.platform === 'win32' ? 'npm.cmd' : 'npm', args, { cwd: root, env });
 }
 
 describe('the repository under npm', () => {

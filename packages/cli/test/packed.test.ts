@@ -8,7 +8,7 @@
 import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
@@ -47,18 +47,22 @@ let skipReason: string | undefined;
 beforeAll(async () => {
   project = await mkdtemp(join(tmpdir(), 'stagely-packed-'));
   packages = await workspacePackages();
+  // Each package by its tarball, so npm takes every @stagely dependency from here, not the registry.
+  const dependencies: Record<string, string> = {};
   for (const { name, dir } of packages) {
     if (!(await stat(join(dir, 'dist')).catch(() => null))) throw new Error(`${name} has no dist/: build it first (pnpm exec turbo run build)`);
-    await run('pnpm', ['pack', '--pack-destination', project], { cwd: dir, timeout: 60_000 });
+    const { stdout } = await run('pnpm', ['pack', '--pack-destination', project], { cwd: dir, timeout: 60_000 });
+    dependencies[name] = `file:./${basename(stdout.trim().split('\n').at(-1)!)}`;
   }
-  const tarballs = (await readdir(project)).filter((f) => f.endsWith('.tgz')).map((f) => `./${f}`);
-  await writeFile(join(project, 'package.json'), JSON.stringify({ name: 'packed-check', private: true, type: 'module' }));
-  try {
-    await run('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', '--loglevel=error', ...tarballs], { cwd: project, timeout: 150_000 });
-  } catch (error) {
-    const output = `${(error as { stderr?: string }).stderr ?? ''} ${(error as Error).message}`;
-    if (NETWORK_TROUBLE.test(output)) skipReason = `npm install could not reach the registry: ${output.trim().split('\n').slice(-1)[0]}`;
-    else throw error;
+  await writeFile(join(project, 'package.json'), JSON.stringify({ name: 'packed-check', private: true, type: 'module', dependencies }));
+  const failure = await run('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', '--loglevel=error'], { cwd: project, timeout: 150_000 }).then(
+    () => undefined,
+    (error: unknown) => error as Error & { stderr?: string },
+  );
+  if (failure) {
+    const why = `${failure.stderr ?? ''} ${failure.message}`.trim();
+    if (!NETWORK_TROUBLE.test(why)) throw failure;
+    skipReason = `npm install could not reach the registry: ${why.split('\n').at(-1)}`;
   }
 }, 240_000);
 

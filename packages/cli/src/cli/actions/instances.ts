@@ -76,15 +76,10 @@ export async function getCommand(session: Session, id: string): Promise<ExitCode
 export async function waitCommand(session: Session, id: string, flags: { timeout?: number }): Promise<ExitCodeValue> {
   const { provider } = await session.provider();
   const op = { signal: session.signal };
-  // Unknown now may still be a create the cloud has not caught up with: wait rides that out,
-  // but an id it never found is reported as one that does not exist, not as one that went away.
-  const seen = (await provider.getInstance(id, op)) !== null;
-  const instance = await provider
-    .waitUntilReady(id, { ...op, ...(flags.timeout === undefined ? {} : { timeoutMs: flags.timeout }) })
-    .catch((error: unknown) => {
-      if (seen || !isStagelyError(error, 'NOT_FOUND')) throw error;
-      throw noSuchInstance(id, provider.name);
-    });
+  // Like `get`: an id the cloud does not know is said to not exist, at once (waiting out a cloud's
+  // slow listing of a fresh instance is for `create --wait`, which knows the instance exists).
+  if ((await provider.getInstance(id, op)) === null) throw noSuchInstance(id, provider.name);
+  const instance = await provider.waitUntilReady(id, { ...op, ...(flags.timeout === undefined ? {} : { timeoutMs: flags.timeout }) });
   session.output.result({ instance });
   renderInstance(session.output, instance);
   return ExitCode.OK;
