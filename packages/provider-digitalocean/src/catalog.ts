@@ -14,7 +14,7 @@ import {
   type Size,
   type SizeOverrides,
   type SizeTable,
-} from '@stagely/provider-core';
+} from '@stagely/provider-core/provider';
 import type { ImageData, RegionData, SizeData } from './sdk/schemas.js';
 
 /** DESIGN's DigitalOcean column (amd64 only; an arm64 ask runs on these with a warning). */

@@ -21,7 +21,7 @@ import {
   StagelyError,
   TimeoutError,
   type Redactor,
-} from '@stagely/provider-core';
+} from '@stagely/provider-core/provider';
 
 export interface ErrorContext {
   provider: string;

@@ -1,7 +1,7 @@
 /**
  * DigitalOcean Droplets and snapshots in the contract's words.
  */
-import type { Instance, InstanceState, Snapshot } from '@stagely/provider-core';
+import type { Instance, InstanceState, Snapshot } from '@stagely/provider-core/provider';
 import type { DropletData, ImageData } from './sdk/schemas.js';
 import { decodeTags } from './tags.js';
 

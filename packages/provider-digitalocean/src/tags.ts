@@ -8,7 +8,7 @@
  * Each create also carries a marker `stagely-request:<random>` that ties the Droplet to the call
  * that made it (names are not unique on DigitalOcean); it is not shown in `Instance.tags`.
  */
-import { InvalidInputError, MANAGED_BY_TAG, MANAGED_BY_VALUE } from '@stagely/provider-core';
+import { InvalidInputError, MANAGED_BY_TAG, MANAGED_BY_VALUE } from '@stagely/provider-core/provider';
 import { randomBytes } from 'node:crypto';
 
 const KEY = /^[a-zA-Z0-9_-]+$/;

@@ -1,4 +1,4 @@
-import { createRedactor, isStagelyError, type StagelyError } from '@stagely/provider-core';
+import { createRedactor, isStagelyError, type StagelyError } from '@stagely/provider-core/provider';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_SIZES, DigitalOceanCatalog } from '../src/catalog.js';
 import { DigitalOceanApi, type Page } from '../src/sdk/adapter.js';

@@ -2,7 +2,7 @@
  * DigitalOcean's error answers, for every status the API reference lists, through the real
  * dots-wrapper over loopback HTTP: each becomes the right StagelyError, and none carries the token.
  */
-import { createRedactor, isStagelyError, type StagelyError, type StagelyEvent } from '@stagely/provider-core';
+import { createRedactor, isStagelyError, type StagelyError, type StagelyEvent } from '@stagely/provider-core/provider';
 import { inspect } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rateLimitWait } from '../src/errors.js';

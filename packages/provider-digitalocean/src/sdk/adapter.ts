@@ -13,7 +13,7 @@
  * - Environment proxies are ignored: the endpoint is the one configured.
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { ApiError, emit, isStagelyError, type EventSink, type Redactor } from '@stagely/provider-core';
+import { ApiError, emit, isStagelyError, type EventSink, type Redactor } from '@stagely/provider-core/provider';
 import type { AxiosInstance, AxiosResponse, InternalAxiosRequestConfig } from 'axios';
 import { modules } from 'dots-wrapper';
 import type { z } from 'zod';
