@@ -1,0 +1,443 @@
+/**
+ * DigitalOceanProvider: the CloudProvider for DigitalOcean Droplets, on dots-wrapper through
+ * `sdk/adapter.ts`. Every call validates locally first (no request for bad input), then makes its
+ * API requests through core's withRetry, the only retry loop (docs/architecture.md, runtime).
+ *
+ * DigitalOcean's specifics kept here:
+ * - Droplet names are not unique, so a create is tied to its call by a marker tag, and after an
+ *   ambiguous failure the marker is looked up before the create is sent again.
+ * - A Droplet may answer 404 right after it was accepted (eventual consistency), and one whose
+ *   placement fails answers 404 for good: inside the not-found grace it is waited for, after it
+ *   the wait fails with a CapacityError naming the region.
+ * - A deleted Droplet still answers for a while: this provider reports it as `terminating`.
+ */
+import {
+  abortedError,
+  ApiError,
+  backoffSchedule,
+  CapacityError,
+  CONTRACT_VERSION,
+  createRedactor,
+  emit,
+  InvalidInputError,
+  isStagelyError,
+  NotSupportedError,
+  pollUntilReady,
+  resolveInstanceSpec,
+  sleep,
+  throwIfAborted,
+  TimeoutError,
+  withRetry,
+  type Capabilities,
+  type CloudProvider,
+  type EventSink,
+  type Instance,
+  type InstanceSpec,
+  type ListFilter,
+  type Op,
+  type ProviderContext,
+  type Redactor,
+  type ResolvedSpec,
+  type RetryPolicy,
+  type Snapshot,
+  type SshKey,
+  type StagelyError,
+  type WaitOptions,
+} from '@stagely/provider-core/provider';
+import { DigitalOceanCatalog } from './catalog.js';
+import { parseDigitalOceanConfig, type DigitalOceanConfig, type ResolvedDigitalOceanConfig } from './config.js';
+import { toInstance, toSnapshot } from './instance.js';
+import { DigitalOceanApi, type CreateDropletRequest, type Page } from './sdk/adapter.js';
+import type { ActionData, DropletData } from './sdk/schemas.js';
+import { createTags, filterMatcher, MANAGED_TAG, requestMarker } from './tags.js';
+
+export const PROVIDER_NAME = 'digitalocean';
+
+export const DIGITALOCEAN_CAPABILITIES: Capabilities = Object.freeze({
+  architectures: Object.freeze(['amd64'] as const),
+  spot: false,
+  snapshots: true,
+  sshKeys: true,
+});
+
+/** Droplet and image ids are positive integers below 2^53. */
+const ID = /^[1-9]\d{0,15}$/;
+/** DigitalOcean refuses user data above 64 KiB. */
+const MAX_USER_DATA_BYTES = 64 * 1024;
+/** Snapshots of big disks take many minutes. */
+const ACTION_TIMEOUT_MS = 60 * 60_000;
+/** A look-up after an ambiguous snapshot accepts an action started at most this long before the first try (clock skew). */
+const CLOCK_SKEW_MS = 5 * 60_000;
+
+/** What a spec resolves to: the create request, and what validateSpec reports. */
+interface PreparedCreate {
+  request: CreateDropletRequest;
+  resolved: ResolvedSpec;
+}
+
+export class DigitalOceanProvider implements CloudProvider {
+  readonly contractVersion = CONTRACT_VERSION;
+  readonly name = PROVIDER_NAME;
+  readonly capabilities = DIGITALOCEAN_CAPABILITIES;
+
+  readonly #config: ResolvedDigitalOceanConfig;
+  readonly #events: EventSink | undefined;
+  readonly #redact: Redactor;
+  readonly #api: DigitalOceanApi;
+  readonly #catalog: DigitalOceanCatalog;
+  /** Droplets this provider created, while a 404 for them may still be eventual consistency. */
+  readonly #recent = new Map<number, { droplet: DropletData; at: number }>();
+  /** Droplets whose delete DigitalOcean accepted: while they still answer, they are terminating. */
+  readonly #deleted = new Set<number>();
+
+  constructor(config: ResolvedDigitalOceanConfig, context: ProviderContext = {}) {
+    this.#config = config;
+    this.#events = context.events;
+    this.#redact = createRedactor([config.token]);
+    this.#api = new DigitalOceanApi({
+      token: config.token,
+      endpoint: config.endpoint,
+      timeoutMs: config.requestTimeoutMs,
+      provider: PROVIDER_NAME,
+      redact: this.#redact,
+      events: context.events,
+    });
+    this.#catalog = new DigitalOceanCatalog(
+      {
+        // Shared by concurrent callers, so read without any one caller's signal.
+        sizes: () => this.#allPages('sizes_list', undefined, (page, s) => this.#api.listSizes(page, s)),
+        regions: () => this.#allPages('regions_list', undefined, (page, s) => this.#api.listRegions(page, s)),
+        distributionImages: () => this.#allPages('images_list', undefined, (page, s) => this.#api.listDistributionImages(page, s)),
+        image: (id, signal) => this.#retry('images_get', signal, (s) => this.#api.getImage(id, s)),
+      },
+      { provider: PROVIDER_NAME, sizes: config.sizes },
+    );
+  }
+
+  async validateCredentials(o: Op = {}): Promise<void> {
+    await this.#retry('account_get', o.signal, (s) => this.#api.getAccount(s));
+  }
+
+  async validateSpec(spec: InstanceSpec, o: Op = {}): Promise<ResolvedSpec> {
+    return (await this.#prepare(spec, o.signal)).resolved;
+  }
+
+  async createInstance(spec: InstanceSpec, o: Op = {}): Promise<Instance> {
+    const { signal } = o;
+    const { request, resolved } = await this.#prepare(spec, signal);
+    const droplet = await this.#createDroplet(request, signal);
+    this.#recent.set(droplet.id, { droplet, at: Date.now() });
+    const instance = toInstance(droplet, PROVIDER_NAME, resolved.warnings);
+    for (const message of resolved.warnings) emit(this.#events, { type: 'warning', provider: PROVIDER_NAME, message, instanceId: instance.id });
+    return instance;
+  }
+
+  async getInstance(id: string, o: Op = {}): Promise<Instance | null> {
+    const dropletId = parseId(id, 'id');
+    const droplet = await this.#retry('droplets_get', o.signal, (s) => this.#api.getDroplet(dropletId, s));
+    if (!droplet) {
+      this.#deleted.delete(dropletId);
+      return null;
+    }
+    return this.#toInstance(droplet);
+  }
+
+  async listInstances(filter: ListFilter = {}, o: Op = {}): Promise<Instance[]> {
+    const matches = filterMatcher(filterTags(filter), PROVIDER_NAME);
+    const droplets = await this.#allPages('droplets_list', o.signal, (page, s) => this.#api.listDroplets({ tagName: MANAGED_TAG }, page, s));
+    return droplets
+      .map((droplet) => this.#toInstance(droplet))
+      .filter((instance) => instance.state !== 'terminated' && matches(instance.tags));
+  }
+
+  async terminateInstance(id: string, o: Op = {}): Promise<void> {
+    const dropletId = parseId(id, 'id');
+    const { signal } = o;
+    for (;;) {
+      const accepted = await this.#retry('droplets_destroy', signal, (s) => this.#api.deleteDroplet(dropletId, s));
+      if (accepted) {
+        // DigitalOcean stops the Droplet once it accepted the delete; it still answers for a while.
+        this.#deleted.add(dropletId);
+        this.#recent.delete(dropletId);
+        return;
+      }
+      // A 404 right after this provider's own create may be eventual consistency: the Droplet
+      // exists and would be left running. Try again until the grace window is over.
+      if (this.#graceLeft(dropletId) <= 0) {
+        this.#recent.delete(dropletId);
+        return;
+      }
+      await sleep(Math.min(this.#config.operationPollMs, this.#graceLeft(dropletId)), signal, PROVIDER_NAME);
+    }
+  }
+
+  async waitUntilReady(id: string, o: WaitOptions = {}): Promise<Instance> {
+    const dropletId = parseId(id, 'id');
+    try {
+      return await pollUntilReady((instanceId, op) => this.#lookWhileWaiting(dropletId, op), id, {
+        provider: PROVIDER_NAME,
+        events: this.#events,
+        schedule: backoffSchedule(this.#config.readinessPoll ?? {}),
+        ...(o.signal ? { signal: o.signal } : {}),
+        ...(o.timeoutMs === undefined ? {} : { timeoutMs: o.timeoutMs }),
+      });
+    } finally {
+      if (this.#recent.has(dropletId) && this.#graceLeft(dropletId) <= 0) this.#recent.delete(dropletId);
+    }
+  }
+
+  async createSnapshot(instanceId: string, name: string, o: Op = {}): Promise<Snapshot> {
+    const { signal } = o;
+    const dropletId = parseId(instanceId, 'instanceId');
+    if (typeof name !== 'string' || name.trim() === '') {
+      throw new InvalidInputError('name', 'A snapshot needs a non-empty name', { provider: PROVIDER_NAME });
+    }
+    throwIfAborted(signal, PROVIDER_NAME);
+    const firstTry = Date.now();
+    // The snapshot action takes no tag: a retry after an ambiguous failure adopts a snapshot
+    // action on this Droplet that started after this call began.
+    const action = await this.#createOnce(
+      'dropletActions_post',
+      signal,
+      () => this.#api.snapshotDroplet(dropletId, name, signal),
+      async () => {
+        const actions = await this.#api.listDropletActions(dropletId, 1, signal);
+        return actions.items.find((a) => a.type === 'snapshot' && Date.parse(a.started_at) >= firstTry - CLOCK_SKEW_MS) ?? null;
+      },
+    );
+    await this.#waitForAction(action, `Snapshot of Droplet ${instanceId}`, signal);
+    const made = await this.#allPages('droplets_list_snapshots', signal, (page, s) => this.#api.listDropletSnapshots(dropletId, page, s));
+    const snapshot = made.filter((s) => s.name === name).sort((a, b) => Date.parse(b.created_at) - Date.parse(a.created_at))[0];
+    if (!snapshot) throw new ApiError(`The snapshot of Droplet ${instanceId} finished but is not listed`, undefined, { provider: PROVIDER_NAME });
+    const image = await this.#retry('images_get', signal, (s) => this.#api.getImage(snapshot.id, s));
+    if (!image) throw new ApiError(`Snapshot ${snapshot.id} disappeared right after it was made`, undefined, { provider: PROVIDER_NAME });
+    return toSnapshot(image, PROVIDER_NAME, instanceId);
+  }
+
+  async listSnapshots(o: Op = {}): Promise<Snapshot[]> {
+    const images = await this.#allPages('images_list', o.signal, (page, s) => this.#api.listSnapshots(page, s));
+    return images.map((image) => toSnapshot(image, PROVIDER_NAME));
+  }
+
+  async deleteSnapshot(id: string, o: Op = {}): Promise<void> {
+    const imageId = parseId(id, 'id');
+    await this.#retry('images_delete', o.signal, (s) => this.#api.deleteImage(imageId, s));
+  }
+
+  async listSshKeys(o: Op = {}): Promise<SshKey[]> {
+    const keys = await this.#allPages('sshKeys_list', o.signal, (page, s) => this.#api.listSshKeys(page, s));
+    return keys.map((key) => ({ id: String(key.id), name: key.name, fingerprint: key.fingerprint }));
+  }
+
+  // ---- internals -----------------------------------------------------------------------------
+
+  /**
+   * Everything a create checks and resolves, with read calls only: validateSpec and createInstance
+   * both run this, so both throw the same error for the same spec.
+   */
+  async #prepare(spec: InstanceSpec, signal: AbortSignal | undefined): Promise<PreparedCreate> {
+    throwIfAborted(signal, PROVIDER_NAME);
+    const resolved = resolveInstanceSpec(spec, { region: this.#config.region, provider: PROVIDER_NAME });
+    const tags = createTags(resolved.tags, requestMarker(), PROVIDER_NAME);
+    if (resolved.userData !== undefined && Buffer.byteLength(resolved.userData) > MAX_USER_DATA_BYTES) {
+      throw new InvalidInputError('userData', `DigitalOcean accepts at most ${MAX_USER_DATA_BYTES} bytes (64 KiB) of user data`, { provider: PROVIDER_NAME });
+    }
+    const warnings: string[] = [];
+    if (resolved.architecture === 'arm64') {
+      if (this.#config.strict) throw new NotSupportedError('arm64', 'DigitalOcean offers amd64 Droplets only', { provider: PROVIDER_NAME });
+      warnings.push('arm64 not offered by digitalocean; provisioned amd64');
+    }
+    if (resolved.spot) {
+      if (this.#config.strict) throw new NotSupportedError('spot', 'DigitalOcean offers no spot or preemptible Droplets', { provider: PROVIDER_NAME });
+      warnings.push('spot not offered by digitalocean; provisioned a regular Droplet');
+    }
+    const region = await this.#catalog.checkRegion(resolved.region, signal);
+    const size = await this.#catalog.checkSize(this.#catalog.typeFor(resolved.size), region, signal);
+    const image = await this.#catalog.resolveImage(resolved.image, region.slug, signal);
+    const sshKeyIds = await this.#sshKeyIds(resolved.sshKeys, signal);
+    return {
+      request: { name: resolved.name, size: size.slug, region: region.slug, image, sshKeyIds, userData: resolved.userData, tags },
+      resolved: { type: size.slug, region: region.slug, architecture: 'amd64', image: String(image), spot: false, warnings },
+    };
+  }
+
+  /**
+   * A Droplet create through #createOnce, found again by its marker tag. An abort after the request
+   * was sent, or a last attempt that failed ambiguously, removes what it may have made.
+   */
+  async #createDroplet(request: CreateDropletRequest, signal: AbortSignal | undefined): Promise<DropletData> {
+    const marker = request.tags.at(-1)!;
+    let sent = false;
+    const findByMarker = async (s: AbortSignal | undefined): Promise<DropletData | null> =>
+      (await this.#api.listDroplets({ tagName: marker }, 1, s)).items[0] ?? null;
+    try {
+      return await this.#createOnce(
+        'droplets_create',
+        signal,
+        () => {
+          sent = true;
+          return this.#api.createDroplet(request, signal);
+        },
+        () => findByMarker(signal),
+      );
+    } catch (error) {
+      const aborted = signal?.aborted === true;
+      if (sent && (aborted || isAmbiguous(error))) {
+        await this.#bestEffort(async () => {
+          const found = await findByMarker(undefined);
+          if (found) await this.#api.deleteDroplet(found.id);
+        });
+      }
+      throw aborted && sent ? abortedError(signal, PROVIDER_NAME) : error;
+    }
+  }
+
+  /**
+   * A create that never makes two of a thing: after an ambiguous failure (timeout, reset, 5xx, a
+   * "please try again") the request may have gone through, so each next attempt first asks
+   * `findEarlier` for what this very call made, and adopts it.
+   */
+  #createOnce<T>(operation: string, signal: AbortSignal | undefined, create: () => Promise<T>, findEarlier: () => Promise<T | null>): Promise<T> {
+    let ambiguous = false;
+    return withRetry(
+      async () => {
+        if (ambiguous) {
+          const earlier = await findEarlier();
+          if (earlier) return earlier;
+        }
+        try {
+          return await create();
+        } catch (error) {
+          ambiguous ||= isAmbiguous(error);
+          throw error;
+        }
+      },
+      this.#policy(operation, signal),
+    );
+  }
+
+  /** Inside the not-found grace after this provider's create, a 404 is "not yet"; after it, a failed placement. */
+  async #lookWhileWaiting(dropletId: number, op: Op | undefined): Promise<Instance | null> {
+    const droplet = await this.#retry('droplets_get', op?.signal, (s) => this.#api.getDroplet(dropletId, s));
+    if (droplet) {
+      this.#recent.delete(dropletId);
+      return this.#toInstance(droplet);
+    }
+    const recent = this.#recent.get(dropletId);
+    if (!recent) return null;
+    if (this.#graceLeft(dropletId) > 0) return toInstance(recent.droplet, PROVIDER_NAME);
+    this.#recent.delete(dropletId);
+    const region = recent.droplet.region.slug;
+    throw new CapacityError(
+      `DigitalOcean accepted Droplet ${dropletId} in ${region} but it never appeared: its placement failed. Try another region or size`,
+      { provider: PROVIDER_NAME, details: { instanceId: String(dropletId), region, notFoundGraceMs: this.#config.notFoundGraceMs } },
+    );
+  }
+
+  #graceLeft(dropletId: number): number {
+    const recent = this.#recent.get(dropletId);
+    return recent ? recent.at + this.#config.notFoundGraceMs - Date.now() : 0;
+  }
+
+  #toInstance(droplet: DropletData): Instance {
+    const instance = toInstance(droplet, PROVIDER_NAME);
+    if (this.#deleted.has(droplet.id) && instance.state !== 'terminated') return { ...instance, state: 'terminating' };
+    return instance;
+  }
+
+  async #sshKeyIds(names: readonly string[], signal: AbortSignal | undefined): Promise<number[]> {
+    if (names.length === 0) return [];
+    const keys = await this.#allPages('sshKeys_list', signal, (page, s) => this.#api.listSshKeys(page, s));
+    return names.map((name, index) => {
+      const key = keys.find((k) => k.name === name);
+      if (key) return key.id;
+      const known = keys.map((k) => k.name).sort();
+      throw new InvalidInputError(
+        `sshKeys[${index}]`,
+        `No SSH key named "${name}" in this DigitalOcean account. Keys: ${known.length > 0 ? known.join(', ') : 'none'}`,
+        { provider: PROVIDER_NAME, details: { alternatives: known } },
+      );
+    });
+  }
+
+  /** Polls an action until it completed; `errored` is an ApiError, past ACTION_TIMEOUT_MS a TimeoutError. */
+  async #waitForAction(action: ActionData, what: string, signal: AbortSignal | undefined): Promise<void> {
+    const started = Date.now();
+    for (let current = action; ; ) {
+      if (current.status === 'completed') return;
+      if (current.status === 'errored') {
+        throw new ApiError(`${what} failed (action ${current.id})`, undefined, { provider: PROVIDER_NAME, details: { actionId: current.id, type: current.type } });
+      }
+      const elapsedMs = Date.now() - started;
+      if (elapsedMs > ACTION_TIMEOUT_MS) {
+        throw new TimeoutError(current.type, elapsedMs, `${what} did not finish within ${ACTION_TIMEOUT_MS} ms`, { provider: PROVIDER_NAME });
+      }
+      await sleep(this.#config.operationPollMs, signal, PROVIDER_NAME);
+      current = await this.#retry('actions_get', signal, (s) => this.#api.getAction(current.id, s));
+    }
+  }
+
+  #policy(operation: string, signal: AbortSignal | undefined, extra: Partial<RetryPolicy> = {}): RetryPolicy {
+    return { ...this.#config.retry, ...extra, signal, events: this.#events, provider: PROVIDER_NAME, operation };
+  }
+
+  #retry<T>(operation: string, signal: AbortSignal | undefined, call: (signal: AbortSignal | undefined) => Promise<T>): Promise<T> {
+    return withRetry(() => call(signal), this.#policy(operation, signal));
+  }
+
+  /** Every page of a list, each page with its own retries. */
+  async #allPages<T>(operation: string, signal: AbortSignal | undefined, fetchPage: (page: number, signal: AbortSignal | undefined) => Promise<Page<T>>): Promise<T[]> {
+    const items: T[] = [];
+    for (let page: number | null = 1; page !== null; ) {
+      const current: number = page;
+      const result = await this.#retry(operation, signal, (s) => fetchPage(current, s));
+      items.push(...result.items);
+      page = result.nextPage;
+    }
+    return items;
+  }
+
+  /** Cleanup that must not hide the error that caused it. */
+  async #bestEffort(cleanup: () => Promise<unknown>): Promise<void> {
+    try {
+      await withRetry(cleanup, { ...this.#config.retry, provider: PROVIDER_NAME, operation: 'cleanup' });
+    } catch (error) {
+      emit(this.#events, {
+        type: 'warning',
+        provider: PROVIDER_NAME,
+        message: `Cleanup after a failed call did not complete: ${isStagelyError(error) ? error.message : String(error)}`,
+      });
+    }
+  }
+}
+
+/** A provider from an unvalidated config (the registry does this through the plugin). */
+export function createDigitalOceanProvider(config: DigitalOceanConfig, context: ProviderContext = {}): DigitalOceanProvider {
+  return new DigitalOceanProvider(parseDigitalOceanConfig(config), context);
+}
+
+function parseId(id: unknown, field: string): number {
+  if (typeof id !== 'string' || !ID.test(id)) {
+    throw new InvalidInputError(field, `DigitalOcean ids are positive integers, got ${JSON.stringify(id)}`, { provider: PROVIDER_NAME });
+  }
+  return Number(id);
+}
+
+function filterTags(filter: ListFilter): Record<string, string> {
+  const tags: unknown = filter?.tags;
+  if (tags === undefined) return {};
+  if (typeof tags !== 'object' || tags === null || Array.isArray(tags)) {
+    throw new InvalidInputError('filter.tags', 'filter.tags must map tag keys to values', { provider: PROVIDER_NAME });
+  }
+  return tags as Record<string, string>;
+}
+
+/** A failure after which the request may or may not have been carried out. */
+function isAmbiguous(error: unknown): boolean {
+  if (!isStagelyError(error)) return false;
+  if (error.code === 'NETWORK' || error.code === 'TIMEOUT') return true;
+  if (error.code !== 'API') return false;
+  const status = (error as StagelyError).details.status;
+  // No status, a 5xx, or a retryable 4xx (DigitalOcean's 422 "please try again").
+  return status === undefined || status === null || (typeof status === 'number' && (status >= 500 || error.retryable));
+}
