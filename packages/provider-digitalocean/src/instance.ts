@@ -2,7 +2,7 @@
  * DigitalOcean Droplets and snapshots in the contract's words.
  */
 import type { Instance, InstanceState, Snapshot } from '@stagely/provider-core/provider';
-import type { DropletData, ImageData } from './sdk/schemas.js';
+import type { DropletData, DropletSnapshotData, ImageData } from './sdk/schemas.js';
 import { decodeTags } from './tags.js';
 
 /**
@@ -42,7 +42,7 @@ export function toInstance(droplet: DropletData, provider: string, warnings: str
 }
 
 /** A snapshot image; DigitalOcean does not say which Droplet an image came from, `instanceId` is what the caller knows. */
-export function toSnapshot(image: ImageData, provider: string, instanceId: string | null = null): Snapshot {
+export function toSnapshot(image: ImageData | DropletSnapshotData, provider: string, instanceId: string | null = null): Snapshot {
   return {
     id: String(image.id),
     provider,

@@ -209,9 +209,7 @@ export class DigitalOceanProvider implements CloudProvider {
     const made = await this.#allPages('droplets_list_snapshots', signal, (page, s) => this.#api.listDropletSnapshots(dropletId, page, s));
     const snapshot = made.filter((s) => s.name === name).sort((a, b) => Date.parse(b.created_at) - Date.parse(a.created_at))[0];
     if (!snapshot) throw new ApiError(`The snapshot of Droplet ${instanceId} finished but is not listed`, undefined, { provider: PROVIDER_NAME });
-    const image = await this.#retry('images_get', signal, (s) => this.#api.getImage(snapshot.id, s));
-    if (!image) throw new ApiError(`Snapshot ${snapshot.id} disappeared right after it was made`, undefined, { provider: PROVIDER_NAME });
-    return toSnapshot(image, PROVIDER_NAME, instanceId);
+    return toSnapshot(snapshot, PROVIDER_NAME, instanceId);
   }
 
   async listSnapshots(o: Op = {}): Promise<Snapshot[]> {

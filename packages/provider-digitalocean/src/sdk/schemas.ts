@@ -61,7 +61,13 @@ export const actionSchema = z.object({
 export const sshKeySchema = z.object({ id: z.number().int(), name: z.string(), fingerprint: z.string() });
 
 /** A droplet's snapshot (`/v2/droplets/{id}/snapshots`). */
-export const dropletSnapshotSchema = z.object({ id: z.number().int(), name: z.string(), created_at: z.string() });
+export const dropletSnapshotSchema = z.object({
+  id: z.number().int(),
+  name: z.string(),
+  created_at: z.string(),
+  regions: z.array(z.string()).optional(),
+  size_gigabytes: z.number().nullable().optional(),
+});
 
 /** `links.pages.next` present on all pages but the last (the reference's page_links). */
 const pagination = { links: z.object({ pages: z.object({ next: z.string().optional() }).partial().optional() }).optional() };
