@@ -4,7 +4,9 @@
  * refused, the token never printed, and the provider's retry events rendered on stderr.
  */
 import { startFakeDigitalOcean, type FakeDigitalOcean } from '@stagely/provider-digitalocean/testing';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../src/index.js';
 import { project, stagely } from './helpers/cli.js';
 
 const TOKEN = 'cli-digitalocean-token-9d3e2f1a7b';
@@ -103,6 +105,12 @@ describe('on DigitalOcean (fake API)', () => {
     const json = await stagely(['list', '--json'], { cwd: dir, env });
     expect(json.code).toBe(0);
     expect(json.stderr).toBe('');
+  });
+
+  it('the DigitalOcean example file is valid', async () => {
+    const loaded = await loadConfig(join(import.meta.dirname, '..', '..', '..', 'examples', 'digitalocean', 'stagely.yml'));
+    expect(loaded.data.provider.name).toBe('digitalocean');
+    expect(Object.keys(loaded.data.environments)).toEqual(['staging', 'production']);
   });
 
   it('providers lists digitalocean with its capabilities', async () => {
