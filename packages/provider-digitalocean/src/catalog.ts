@@ -8,8 +8,9 @@
  */
 import {
   applySizeOverrides,
+  cachedOnce,
   InvalidInputError,
-  raceAbort,
+  type CachedOnce,
   type ImageSpec,
   type Size,
   type SizeOverrides,
@@ -39,12 +40,17 @@ export class DigitalOceanCatalog {
   readonly #sources: CatalogSources;
   readonly #sizes: SizeTable;
   readonly #provider: string;
-  readonly #cache = new Map<string, Promise<unknown>>();
+  readonly #sizeList: CachedOnce<SizeData[]>;
+  readonly #regions: CachedOnce<RegionData[]>;
+  readonly #images: CachedOnce<ImageData[]>;
 
   constructor(sources: CatalogSources, options: { provider: string; sizes?: SizeOverrides | undefined }) {
     this.#sources = sources;
     this.#provider = options.provider;
     this.#sizes = applySizeOverrides(DEFAULT_SIZES, options.sizes);
+    this.#sizeList = cachedOnce(() => sources.sizes());
+    this.#regions = cachedOnce(() => sources.regions());
+    this.#images = cachedOnce(() => sources.distributionImages());
   }
 
   /** The size slug for an abstract size (per the table, amd64 column) or a native `{ type }`. */
@@ -55,7 +61,7 @@ export class DigitalOceanCatalog {
 
   /** Throws InvalidInputError (field `region`) naming the regions open to new Droplets. */
   async checkRegion(region: string, signal?: AbortSignal): Promise<RegionData> {
-    const regions = await this.#read('regions', () => this.#sources.regions(), signal);
+    const regions = await this.#regions.get(signal, this.#provider);
     const found = regions.find((r) => r.slug === region);
     if (found?.available) return found;
     const open = regions.filter((r) => r.available).map((r) => r.slug);
@@ -71,7 +77,7 @@ export class DigitalOceanCatalog {
    * Throws InvalidInputError (field `size`) naming the sizes that can be had there.
    */
   async checkSize(type: { slug: string; fromSizeTable: boolean }, region: RegionData, signal?: AbortSignal): Promise<SizeData> {
-    const sizes = await this.#read('sizes', () => this.#sources.sizes(), signal);
+    const sizes = await this.#sizeList.get(signal, this.#provider);
     const usable = usableSizes(sizes, region);
     const hint = type.fromSizeTable ? ' (from the size table; override it with the provider config\'s sizes)' : '';
     const fail = (why: string) =>
@@ -98,7 +104,7 @@ export class DigitalOceanCatalog {
     if ('snapshot' in image) return this.#checkSnapshot(image.snapshot, region, signal);
     const [distribution, version] = 'ubuntu' in image ? ['ubuntu', image.ubuntu] : ['debian', image.debian];
     const slug = `${distribution}-${version.replaceAll('.', '-')}-x64`;
-    const images = await this.#read('images', () => this.#sources.distributionImages(), signal);
+    const images = await this.#images.get(signal, this.#provider);
     const found = images.find((i) => i.slug === slug);
     if (found && (found.regions === undefined || found.regions.includes(region))) return slug;
     const offered = images
@@ -126,17 +132,6 @@ export class DigitalOceanCatalog {
       });
     }
     return found.id;
-  }
-
-  /** A catalogue list, read once and shared; a failed read is dropped so that the next caller tries again. */
-  #read<T>(key: string, load: () => Promise<T>, signal: AbortSignal | undefined): Promise<T> {
-    let shared = this.#cache.get(key) as Promise<T> | undefined;
-    if (!shared) {
-      shared = load();
-      this.#cache.set(key, shared);
-      shared.catch(() => this.#cache.delete(key));
-    }
-    return raceAbort(shared, signal, this.#provider);
   }
 }
 

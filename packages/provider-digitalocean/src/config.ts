@@ -6,7 +6,6 @@ import { commonProviderConfigShape, parseProviderConfig } from '@stagely/provide
 import { z } from 'zod';
 
 const DEFAULT_ENDPOINT = 'https://api.digitalocean.com/v2';
-const millis = z.number().int().min(0);
 
 export const digitalOceanConfigSchema = z.strictObject({
   /**
@@ -32,15 +31,16 @@ export const digitalOceanConfigSchema = z.strictObject({
   strict: commonProviderConfigShape.strict,
   retry: commonProviderConfigShape.retry,
   readinessPoll: commonProviderConfigShape.readinessPoll,
-  /** Limit of one HTTP request; default 30 s. */
-  requestTimeoutMs: z.number().int().min(1).default(30_000),
-  /** How often to look at an action (a snapshot) while waiting for it; default 2 s. */
-  operationPollMs: millis.default(2000),
   /**
-   * How long a Droplet that answers 404 right after its create is waited for (DigitalOcean is
-   * eventually consistent, and a failed placement looks the same at first); default 60 s.
+   * requestTimeoutMs (one HTTP request, default 30 s), operationPollMs (how often a snapshot action
+   * is looked at, default 1 s), notFoundGraceMs (how long a Droplet that answers 404 right after its
+   * create is waited for, default 60 s), rateLimit (the client-side budget; default DigitalOcean's
+   * 250 requests a minute, or `false`).
    */
-  notFoundGraceMs: millis.default(60_000),
+  requestTimeoutMs: commonProviderConfigShape.requestTimeoutMs,
+  operationPollMs: commonProviderConfigShape.operationPollMs,
+  notFoundGraceMs: commonProviderConfigShape.notFoundGraceMs,
+  rateLimit: commonProviderConfigShape.rateLimit,
 });
 
 /** What callers pass. */

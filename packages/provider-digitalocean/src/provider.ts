@@ -12,21 +12,24 @@
  * - A deleted Droplet still answers for a while: this provider reports it as `terminating`.
  */
 import {
-  abortedError,
   ApiError,
   backoffSchedule,
+  bestEffort,
   CapacityError,
+  collectPages,
   CONTRACT_VERSION,
+  createOnce,
+  createRateLimiter,
   createRedactor,
   emit,
+  headerBag,
   InvalidInputError,
-  isStagelyError,
   NotSupportedError,
+  pollOperation,
   pollUntilReady,
   resolveInstanceSpec,
   sleep,
   throwIfAborted,
-  TimeoutError,
   withRetry,
   type Capabilities,
   type CloudProvider,
@@ -36,19 +39,19 @@ import {
   type ListFilter,
   type Op,
   type ProviderContext,
+  type RateLimitBudget,
+  type RateLimiter,
   type Redactor,
   type ResolvedSpec,
-  type RetryPolicy,
   type Snapshot,
   type SshKey,
-  type StagelyError,
   type WaitOptions,
 } from '@stagely/provider-core/provider';
 import { DigitalOceanCatalog } from './catalog.js';
 import { parseDigitalOceanConfig, type DigitalOceanConfig, type ResolvedDigitalOceanConfig } from './config.js';
 import { toInstance, toSnapshot } from './instance.js';
-import { DigitalOceanApi, type CreateDropletRequest, type Page } from './sdk/adapter.js';
-import type { ActionData, DropletData } from './sdk/schemas.js';
+import { DigitalOceanApi, type CreateDropletRequest, type NumberedPage } from './sdk/adapter.js';
+import type { ActionData, DropletData, DropletSnapshotData } from './sdk/schemas.js';
 import { createTags, filterMatcher, MANAGED_TAG, requestMarker } from './tags.js';
 
 export const PROVIDER_NAME = 'digitalocean';
@@ -66,6 +69,10 @@ const ID = /^[1-9]\d{0,15}$/;
 const MAX_USER_DATA_BYTES = 64 * 1024;
 /** Snapshots of big disks take many minutes. */
 const ACTION_TIMEOUT_MS = 60 * 60_000;
+/** How long the cleanup of an unwanted snapshot waits for its action before saying it is left behind. */
+const CLEANUP_ACTION_TIMEOUT_MS = 10 * 60_000;
+/** DigitalOcean's budget: 250 requests a minute (and 5000 an hour, which the answers' headers teach). */
+export const DIGITALOCEAN_RATE_LIMIT: RateLimitBudget = Object.freeze({ requests: 250, windowMs: 60_000 });
 /** A look-up after an ambiguous snapshot accepts an action started at most this long before the first try (clock skew). */
 const CLOCK_SKEW_MS = 5 * 60_000;
 
@@ -101,6 +108,7 @@ export class DigitalOceanProvider implements CloudProvider {
       provider: PROVIDER_NAME,
       redact: this.#redact,
       events: context.events,
+      limiter: config.rateLimit === false ? undefined : remainingOnly(createRateLimiter({ provider: PROVIDER_NAME, budget: config.rateLimit ?? DIGITALOCEAN_RATE_LIMIT })),
     });
     this.#catalog = new DigitalOceanCatalog(
       {
@@ -194,22 +202,38 @@ export class DigitalOceanProvider implements CloudProvider {
     }
     throwIfAborted(signal, PROVIDER_NAME);
     const firstTry = Date.now();
-    // The snapshot action takes no tag: a retry after an ambiguous failure adopts a snapshot
-    // action on this Droplet that started after this call began.
-    const action = await this.#createOnce(
-      'dropletActions_post',
-      signal,
-      () => this.#api.snapshotDroplet(dropletId, name, signal),
-      async () => {
-        const actions = await this.#api.listDropletActions(dropletId, 1, signal);
+    // The snapshot action takes no tag: a retry after an ambiguous failure adopts the snapshot action
+    // on this Droplet that started after this call began.
+    const action = await createOnce<ActionData>({
+      provider: PROVIDER_NAME,
+      operation: 'dropletActions_post',
+      strategy: 'find',
+      create: (s) => this.#api.snapshotDroplet(dropletId, name, s),
+      find: async (s) => {
+        const actions = await this.#api.listDropletActions(dropletId, 1, s);
         return actions.items.find((a) => a.type === 'snapshot' && Date.parse(a.started_at) >= firstTry - CLOCK_SKEW_MS) ?? null;
       },
-    );
-    await this.#waitForAction(action, `Snapshot of Droplet ${instanceId}`, signal);
-    const made = await this.#allPages('droplets_list_snapshots', signal, (page, s) => this.#api.listDropletSnapshots(dropletId, page, s));
-    const snapshot = made.filter((s) => s.name === name).sort((a, b) => Date.parse(b.created_at) - Date.parse(a.created_at))[0];
-    if (!snapshot) throw new ApiError(`The snapshot of Droplet ${instanceId} finished but is not listed`, undefined, { provider: PROVIDER_NAME });
-    return toSnapshot(snapshot, PROVIDER_NAME, instanceId);
+      remove: (started) => this.#removeSnapshotOf(started, dropletId, name),
+      idOf: (started) => `action ${started.id}`,
+      marker: `snapshot "${name}" of Droplet ${instanceId}`,
+      signal,
+      events: this.#events,
+      retry: this.#config.retry,
+    });
+    try {
+      await this.#waitForAction(action, `Snapshot of Droplet ${instanceId}`, signal);
+      const snapshot = await this.#findSnapshot(dropletId, name, signal);
+      if (!snapshot) throw new ApiError(`The snapshot of Droplet ${instanceId} finished but is not listed`, undefined, { provider: PROVIDER_NAME });
+      return toSnapshot(snapshot, PROVIDER_NAME, instanceId);
+    } catch (error) {
+      // The action runs on whatever happens to this call: a snapshot that is not returned is removed.
+      await bestEffort(() => this.#removeSnapshotOf(action, dropletId, name), {
+        provider: PROVIDER_NAME,
+        what: `removing the snapshot "${name}" of Droplet ${instanceId}`,
+        events: this.#events,
+      });
+      throw error;
+    }
   }
 
   async listSnapshots(o: Op = {}): Promise<Snapshot[]> {
@@ -260,58 +284,25 @@ export class DigitalOceanProvider implements CloudProvider {
   }
 
   /**
-   * A Droplet create through #createOnce, found again by its marker tag. An abort after the request
-   * was sent, or a last attempt that failed ambiguously, removes what it may have made.
+   * A Droplet create that happens once: tied to this call by its marker tag, looked up by it after an
+   * ambiguous failure before the create is sent again, and removed by it when the call is aborted
+   * after sending or fails ambiguously to the last (core's createOnce).
    */
-  async #createDroplet(request: CreateDropletRequest, signal: AbortSignal | undefined): Promise<DropletData> {
+  #createDroplet(request: CreateDropletRequest, signal: AbortSignal | undefined): Promise<DropletData> {
     const marker = request.tags.at(-1)!;
-    let sent = false;
-    const findByMarker = async (s: AbortSignal | undefined): Promise<DropletData | null> =>
-      (await this.#api.listDroplets({ tagName: marker }, 1, s)).items[0] ?? null;
-    try {
-      return await this.#createOnce(
-        'droplets_create',
-        signal,
-        () => {
-          sent = true;
-          return this.#api.createDroplet(request, signal);
-        },
-        () => findByMarker(signal),
-      );
-    } catch (error) {
-      const aborted = signal?.aborted === true;
-      if (sent && (aborted || isAmbiguous(error))) {
-        await this.#bestEffort(async () => {
-          const found = await findByMarker(undefined);
-          if (found) await this.#api.deleteDroplet(found.id);
-        });
-      }
-      throw aborted && sent ? abortedError(signal, PROVIDER_NAME) : error;
-    }
-  }
-
-  /**
-   * A create that never makes two of a thing: after an ambiguous failure (timeout, reset, 5xx, a
-   * "please try again") the request may have gone through, so each next attempt first asks
-   * `findEarlier` for what this very call made, and adopts it.
-   */
-  #createOnce<T>(operation: string, signal: AbortSignal | undefined, create: () => Promise<T>, findEarlier: () => Promise<T | null>): Promise<T> {
-    let ambiguous = false;
-    return withRetry(
-      async () => {
-        if (ambiguous) {
-          const earlier = await findEarlier();
-          if (earlier) return earlier;
-        }
-        try {
-          return await create();
-        } catch (error) {
-          ambiguous ||= isAmbiguous(error);
-          throw error;
-        }
-      },
-      this.#policy(operation, signal),
-    );
+    return createOnce<DropletData>({
+      provider: PROVIDER_NAME,
+      operation: 'droplets_create',
+      strategy: 'find',
+      create: (s) => this.#api.createDroplet(request, s),
+      find: async (s) => (await this.#api.listDroplets({ tagName: marker }, 1, s)).items[0] ?? null,
+      remove: (droplet) => this.#api.deleteDroplet(droplet.id),
+      idOf: (droplet) => String(droplet.id),
+      marker: `tag ${marker}`,
+      signal,
+      events: this.#events,
+      retry: this.#config.retry,
+    });
   }
 
   /** Inside the not-found grace after this provider's create, a 404 is "not yet"; after it, a failed placement. */
@@ -358,55 +349,78 @@ export class DigitalOceanProvider implements CloudProvider {
     });
   }
 
-  /** Polls an action until it completed; `errored` is an ApiError, past ACTION_TIMEOUT_MS a TimeoutError. */
-  async #waitForAction(action: ActionData, what: string, signal: AbortSignal | undefined): Promise<void> {
-    const started = Date.now();
-    for (let current = action; ; ) {
-      if (current.status === 'completed') return;
-      if (current.status === 'errored') {
-        throw new ApiError(`${what} failed (action ${current.id})`, undefined, { provider: PROVIDER_NAME, details: { actionId: current.id, type: current.type } });
-      }
-      const elapsedMs = Date.now() - started;
-      if (elapsedMs > ACTION_TIMEOUT_MS) {
-        throw new TimeoutError(current.type, elapsedMs, `${what} did not finish within ${ACTION_TIMEOUT_MS} ms`, { provider: PROVIDER_NAME });
-      }
-      await sleep(this.#config.operationPollMs, signal, PROVIDER_NAME);
-      current = await this.#retry('actions_get', signal, (s) => this.#api.getAction(current.id, s));
-    }
+  /** Polls an action until it completed (core's pollOperation); `errored` is an ApiError. */
+  async #waitForAction(action: ActionData, what: string, signal: AbortSignal | undefined, timeoutMs = ACTION_TIMEOUT_MS): Promise<ActionData> {
+    let current: ActionData | undefined = action;
+    return pollOperation(
+      async (s) => {
+        current ??= await this.#api.getAction(action.id, s);
+        const seen: ActionData = current;
+        current = undefined;
+        if (seen.status === 'errored') {
+          throw new ApiError(`${what} failed (action ${seen.id})`, undefined, { provider: PROVIDER_NAME, details: { actionId: seen.id, type: seen.type } });
+        }
+        return seen.status === 'completed' ? seen : undefined;
+      },
+      {
+        provider: PROVIDER_NAME,
+        operation: action.type,
+        what,
+        intervalMs: this.#config.operationPollMs,
+        timeoutMs,
+        signal,
+        events: this.#events,
+        retry: this.#config.retry,
+        details: { actionId: action.id },
+      },
+    );
   }
 
-  #policy(operation: string, signal: AbortSignal | undefined, extra: Partial<RetryPolicy> = {}): RetryPolicy {
-    return { ...this.#config.retry, ...extra, signal, events: this.#events, provider: PROVIDER_NAME, operation };
+  /** The Droplet's newest snapshot named `name`, once its action is done. */
+  async #findSnapshot(dropletId: number, name: string, signal: AbortSignal | undefined): Promise<DropletSnapshotData | undefined> {
+    const made = await this.#allPages('droplets_list_snapshots', signal, (page, s) => this.#api.listDropletSnapshots(dropletId, page, s));
+    return made.filter((s) => s.name === name).sort((a, b) => Date.parse(b.created_at) - Date.parse(a.created_at))[0];
+  }
+
+  /** Cleanup of a snapshot this call started but does not return: waits for its action, then deletes it. */
+  async #removeSnapshotOf(action: ActionData, dropletId: number, name: string): Promise<void> {
+    const done = await this.#waitForAction(action, `Snapshot ${name} (cleanup)`, undefined, CLEANUP_ACTION_TIMEOUT_MS).catch((error: unknown) => {
+      // An action that errored made nothing to remove.
+      if (error instanceof ApiError && error.details.actionId !== undefined) return undefined;
+      throw error;
+    });
+    if (!done) return;
+    const snapshot = await this.#findSnapshot(dropletId, name, undefined);
+    if (snapshot) await this.#api.deleteImage(snapshot.id);
   }
 
   #retry<T>(operation: string, signal: AbortSignal | undefined, call: (signal: AbortSignal | undefined) => Promise<T>): Promise<T> {
-    return withRetry(() => call(signal), this.#policy(operation, signal));
+    return withRetry(() => call(signal), { ...this.#config.retry, signal, events: this.#events, provider: PROVIDER_NAME, operation });
   }
 
-  /** Every page of a list, each page with its own retries. */
-  async #allPages<T>(operation: string, signal: AbortSignal | undefined, fetchPage: (page: number, signal: AbortSignal | undefined) => Promise<Page<T>>): Promise<T[]> {
-    const items: T[] = [];
-    for (let page: number | null = 1; page !== null; ) {
-      const current: number = page;
-      const result = await this.#retry(operation, signal, (s) => fetchPage(current, s));
-      items.push(...result.items);
-      page = result.nextPage;
-    }
-    return items;
+  /** Every page of a list (core's collectPages), each page with its own retries. */
+  #allPages<T>(operation: string, signal: AbortSignal | undefined, fetchPage: (page: number, signal: AbortSignal | undefined) => Promise<NumberedPage<T>>): Promise<T[]> {
+    return collectPages<T, number>((page, s) => fetchPage(page ?? 1, s), { provider: PROVIDER_NAME, operation, signal, events: this.#events, retry: this.#config.retry });
   }
+}
 
-  /** Cleanup that must not hide the error that caused it. */
-  async #bestEffort(cleanup: () => Promise<unknown>): Promise<void> {
-    try {
-      await withRetry(cleanup, { ...this.#config.retry, provider: PROVIDER_NAME, operation: 'cleanup' });
-    } catch (error) {
-      emit(this.#events, {
-        type: 'warning',
-        provider: PROVIDER_NAME,
-        message: `Cleanup after a failed call did not complete: ${isStagelyError(error) ? error.message : String(error)}`,
-      });
-    }
-  }
+/**
+ * DigitalOcean's `ratelimit-reset` is when the oldest counted request expires (a sliding hour), not
+ * when a refilled budget is full, and `ratelimit-limit` is the hourly budget, not the per-minute one
+ * the limiter keeps: read as a refill schedule they would slow every caller to a crawl after a few
+ * hundred requests. So the limiter learns only how many requests are left; its refill stays the
+ * configured budget.
+ */
+export function remainingOnly(limiter: RateLimiter): RateLimiter {
+  return {
+    acquire: (signal) => limiter.acquire(signal),
+    observe: (headers) => {
+      const remaining = headerBag(headers)['ratelimit-remaining'];
+      if (remaining !== undefined) limiter.observe({ 'ratelimit-remaining': remaining });
+    },
+    onRateLimited: (retryAfterMs) => limiter.onRateLimited(retryAfterMs),
+    state: () => limiter.state(),
+  };
 }
 
 /** A provider from an unvalidated config (the registry does this through the plugin). */
@@ -428,14 +442,4 @@ function filterTags(filter: ListFilter): Record<string, string> {
     throw new InvalidInputError('filter.tags', 'filter.tags must map tag keys to values', { provider: PROVIDER_NAME });
   }
   return tags as Record<string, string>;
-}
-
-/** A failure after which the request may or may not have been carried out. */
-function isAmbiguous(error: unknown): boolean {
-  if (!isStagelyError(error)) return false;
-  if (error.code === 'NETWORK' || error.code === 'TIMEOUT') return true;
-  if (error.code !== 'API') return false;
-  const status = (error as StagelyError).details.status;
-  // No status, a 5xx, or a retryable 4xx (DigitalOcean's 422 "please try again").
-  return status === undefined || status === null || (typeof status === 'number' && (status >= 500 || error.retryable));
 }

@@ -1,7 +1,7 @@
 import { createRedactor, isStagelyError, type StagelyError } from '@stagely/provider-core/provider';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_SIZES, DigitalOceanCatalog } from '../src/catalog.js';
-import { DigitalOceanApi, type Page } from '../src/sdk/adapter.js';
+import { DigitalOceanApi, type NumberedPage } from '../src/sdk/adapter.js';
 import { startFakeDigitalOcean, type FakeDigitalOcean } from '../src/testing/index.js';
 
 const TOKEN = 'catalog-test-token-0a1b2c';
@@ -14,12 +14,12 @@ beforeAll(async () => {
 });
 afterAll(() => fake.close());
 
-async function all<T>(fetchPage: (page: number) => Promise<Page<T>>): Promise<T[]> {
+async function all<T>(fetchPage: (page: number) => Promise<NumberedPage<T>>): Promise<T[]> {
   const items: T[] = [];
   for (let page: number | null = 1; page !== null; ) {
-    const result: Page<T> = await fetchPage(page);
+    const result: NumberedPage<T> = await fetchPage(page);
     items.push(...result.items);
-    page = result.nextPage;
+    page = result.next ?? null;
   }
   return items;
 }

@@ -1,23 +1,32 @@
 /**
  * The one module that touches dots-wrapper. It absorbs the SDK's sharp edges so that the rest of
  * the package sees checked data and StagelyErrors only:
- * - dots-wrapper throws raw AxiosErrors that carry the token (config.headers, toJSON()). A
- *   response interceptor on its axios instance translates every failure at once (errors.ts) and
- *   keeps nothing of it.
+ * - dots-wrapper throws raw AxiosErrors that carry the token (config.headers, toJSON()). Its axios
+ *   instance goes through core's axios helper, which translates every failure at once with
+ *   DigitalOcean's error table (errors.ts), keeps nothing of it, puts the call's signal on each
+ *   request (dots-wrapper takes none), emits `request` events and makes every request wait for the
+ *   provider's rate limiter.
  * - dots-wrapper has no retries and no interceptors of its own (checked in its source, 3.12.12);
- *   core's withRetry, in provider.ts, is the only loop.
+ *   core's retry loop, in provider.ts, is the only one.
  * - Its client does not expose its axios instance, so the client is built from dots-wrapper's own
  *   `createApiClient` factory with a `createContext` that keeps the instance it makes.
- * - It takes no AbortSignal: each call runs in an AsyncLocalStorage context whose signal a request
- *   interceptor puts on the request, so an abort cancels the HTTP request itself.
  * - Environment proxies are ignored: the endpoint is the one configured.
+ * - Answers are checked against the API reference's shapes (schemas.ts) before anything reads them.
  */
-import { AsyncLocalStorage } from 'node:async_hooks';
-import { ApiError, emit, isStagelyError, type EventSink, type Redactor } from '@stagely/provider-core/provider';
-import type { AxiosInstance, AxiosResponse, InternalAxiosRequestConfig } from 'axios';
+import {
+  ApiError,
+  instrumentAxios,
+  isStagelyError,
+  type AxiosInstanceLike,
+  type EventSink,
+  type InstrumentedAxios,
+  type Page,
+  type RateLimiter,
+  type Redactor,
+} from '@stagely/provider-core/provider';
 import { modules } from 'dots-wrapper';
 import type { z } from 'zod';
-import { isAxiosError, toStagelyError } from '../errors.js';
+import { digitalOceanErrorOptions } from '../errors.js';
 import {
   accountResponse,
   actionListResponse,
@@ -47,13 +56,11 @@ export interface DigitalOceanApiOptions {
   provider: string;
   redact: Redactor;
   events?: EventSink | undefined;
+  limiter?: RateLimiter | undefined;
 }
 
-/** One page of a list and the number of the next one (null on the last page). */
-export interface Page<T> {
-  items: T[];
-  nextPage: number | null;
-}
+/** One page of a list, with the number of the next one (core's Page, numbered). */
+export type NumberedPage<T> = Page<T, number>;
 
 export interface CreateDropletRequest {
   name: string;
@@ -68,81 +75,36 @@ export interface CreateDropletRequest {
 
 /** DigitalOcean's largest page. */
 export const PER_PAGE = 200;
-const STARTED = Symbol('stagely.requestStarted');
 
-interface CallContext {
-  operation: string;
-  signal: AbortSignal | undefined;
-}
-
-type TimedConfig = InternalAxiosRequestConfig & { [STARTED]?: number };
 type Client = ReturnType<typeof modules.common.createApiClient> extends (input: never) => infer C ? C : never;
 
 export class DigitalOceanApi {
   readonly #client: Client;
-  readonly #http: AxiosInstance;
-  readonly #calls = new AsyncLocalStorage<CallContext>();
+  readonly #http: InstrumentedAxios;
   readonly #options: DigitalOceanApiOptions;
 
   constructor(options: DigitalOceanApiOptions) {
     this.#options = options;
-    let http: AxiosInstance | undefined;
+    let http: (AxiosInstanceLike & { defaults: { proxy?: unknown } }) | undefined;
     const createApiClient = modules.common.createApiClient({
       modules,
       createContext: (input) => {
         const context = modules.common.createContext(input);
-        // dots-wrapper's axios types resolve in CommonJS mode, this module's in ES mode: one instance.
-        http = context.httpClient as unknown as AxiosInstance;
+        // dots-wrapper's axios types resolve in CommonJS mode, core's shape is structural: one instance.
+        http = context.httpClient as unknown as typeof http;
         return context;
       },
     });
     this.#client = createApiClient({ token: options.token, endpoint: options.endpoint, requestTimeoutInMs: options.timeoutMs });
     if (!http) throw new Error('dots-wrapper did not create its HTTP client');
-    this.#http = http;
-    this.#http.defaults.proxy = false;
-    this.#http.interceptors.request.use((config: TimedConfig) => {
-      const call = this.#calls.getStore();
-      if (call?.signal && !config.signal) config.signal = call.signal;
-      config[STARTED] = performance.now();
-      return config;
-    });
-    this.#http.interceptors.response.use(
-      (response: AxiosResponse) => {
-        this.#observe(response.config as TimedConfig, response.status);
-        return response;
-      },
-      (error: unknown) => {
-        const call = this.#calls.getStore();
-        if (isAxiosError(error)) {
-          const config = (error as { config?: TimedConfig }).config;
-          if (config) this.#observe(config, error.response?.status);
-        }
-        // Translated here, so that neither dots-wrapper nor anything above ever holds the raw error.
-        return Promise.reject(toStagelyError(error, this.#errorContext(call)));
-      },
-    );
-  }
-
-  #errorContext(call: CallContext | undefined) {
-    return {
-      provider: this.#options.provider,
-      redact: this.#options.redact,
-      operation: call?.operation,
-      signal: call?.signal,
-      timeoutMs: this.#options.timeoutMs,
-    };
-  }
-
-  /** A `request` event per HTTP answer (or failure to get one). */
-  #observe(config: TimedConfig, status: number | undefined): void {
-    const call = this.#calls.getStore();
-    const started = config[STARTED];
-    emit(this.#options.events, {
-      type: 'request',
-      provider: this.#options.provider,
-      operation: call?.operation ?? `${(config.method ?? 'get').toUpperCase()} ${config.url ?? ''}`,
-      ...(started === undefined ? {} : { durationMs: Math.round(performance.now() - started) }),
-      ...(status === undefined ? {} : { status }),
+    http.defaults.proxy = false;
+    this.#http = instrumentAxios(http, {
+      provider: options.provider,
+      ...digitalOceanErrorOptions(options.provider, options.redact),
+      events: options.events,
+      limiter: options.limiter,
+      redact: options.redact,
+      timeoutMs: options.timeoutMs,
     });
   }
 
@@ -150,24 +112,13 @@ export class DigitalOceanApi {
    * Runs one API call (`operation` is the reference's operationId) with its signal, and checks the
    * answer's body with `schema`; whatever fails comes out a StagelyError.
    */
-  async #call<S extends z.ZodType>(operation: string, signal: AbortSignal | undefined, schema: S, send: () => Promise<{ data: unknown }>): Promise<z.output<S>> {
-    const context: CallContext = { operation, signal };
-    try {
-      const response = await this.#calls.run(context, send);
-      return this.#parse(operation, schema, response.data);
-    } catch (error) {
-      throw toStagelyError(error, this.#errorContext(context));
-    }
+  #call<S extends z.ZodType>(operation: string, signal: AbortSignal | undefined, schema: S, send: () => Promise<{ data: unknown }>): Promise<z.output<S>> {
+    return this.#http.call(operation, signal, async () => this.#parse(operation, schema, (await send()).data));
   }
 
   /** A call whose answer has no body to read (204). */
   async #send(operation: string, signal: AbortSignal | undefined, send: () => Promise<unknown>): Promise<void> {
-    const context: CallContext = { operation, signal };
-    try {
-      await this.#calls.run(context, send);
-    } catch (error) {
-      throw toStagelyError(error, this.#errorContext(context));
-    }
+    await this.#http.call(operation, signal, send);
   }
 
   #parse<S extends z.ZodType>(operation: string, schema: S, data: unknown): z.output<S> {
@@ -187,33 +138,33 @@ export class DigitalOceanApi {
     await this.#call('account_get', signal, accountResponse, () => this.#client.account.getAccount());
   }
 
-  async listRegions(page: number, signal?: AbortSignal): Promise<Page<RegionData>> {
+  async listRegions(page: number, signal?: AbortSignal): Promise<NumberedPage<RegionData>> {
     const r = await this.#call('regions_list', signal, regionListResponse, () => this.#client.region.listRegions({ page, per_page: PER_PAGE }));
-    return { items: r.regions, nextPage: nextPage(r.links, page) };
+    return { items: r.regions, next: nextPage(r.links, page) };
   }
 
-  async listSizes(page: number, signal?: AbortSignal): Promise<Page<SizeData>> {
+  async listSizes(page: number, signal?: AbortSignal): Promise<NumberedPage<SizeData>> {
     const r = await this.#call('sizes_list', signal, sizeListResponse, () => this.#client.size.listSizes({ page, per_page: PER_PAGE }));
-    return { items: r.sizes, nextPage: nextPage(r.links, page) };
+    return { items: r.sizes, next: nextPage(r.links, page) };
   }
 
-  async listSshKeys(page: number, signal?: AbortSignal): Promise<Page<SshKeyData>> {
+  async listSshKeys(page: number, signal?: AbortSignal): Promise<NumberedPage<SshKeyData>> {
     const r = await this.#call('sshKeys_list', signal, sshKeyListResponse, () => this.#client.sshKey.listSshKeys({ page, per_page: PER_PAGE }));
-    return { items: r.ssh_keys, nextPage: nextPage(r.links, page) };
+    return { items: r.ssh_keys, next: nextPage(r.links, page) };
   }
 
   // ---- images --------------------------------------------------------------------------------
 
   /** DigitalOcean's public distribution images (Ubuntu, Debian, ...). */
-  async listDistributionImages(page: number, signal?: AbortSignal): Promise<Page<ImageData>> {
+  async listDistributionImages(page: number, signal?: AbortSignal): Promise<NumberedPage<ImageData>> {
     const r = await this.#call('images_list', signal, imageListResponse, () => this.#client.image.listImages({ page, per_page: PER_PAGE, type: 'distribution' }));
-    return { items: r.images, nextPage: nextPage(r.links, page) };
+    return { items: r.images, next: nextPage(r.links, page) };
   }
 
   /** The account's own snapshots: private images of type `snapshot` (backups left out). */
-  async listSnapshots(page: number, signal?: AbortSignal): Promise<Page<ImageData>> {
+  async listSnapshots(page: number, signal?: AbortSignal): Promise<NumberedPage<ImageData>> {
     const r = await this.#call('images_list', signal, imageListResponse, () => this.#client.image.listImages({ page, per_page: PER_PAGE, user_images: true }));
-    return { items: r.images.filter((i) => i.type === 'snapshot' && i.public !== true), nextPage: nextPage(r.links, page) };
+    return { items: r.images.filter((i) => i.type === 'snapshot' && i.public !== true), next: nextPage(r.links, page) };
   }
 
   /** By id or a public image's slug; `null` when there is no such image. */
@@ -229,11 +180,11 @@ export class DigitalOceanApi {
 
   // ---- droplets ------------------------------------------------------------------------------
 
-  async listDroplets(filter: { tagName: string }, page: number, signal?: AbortSignal): Promise<Page<DropletData>> {
+  async listDroplets(filter: { tagName: string }, page: number, signal?: AbortSignal): Promise<NumberedPage<DropletData>> {
     const r = await this.#call('droplets_list', signal, dropletListResponse, () =>
       this.#client.droplet.listDroplets({ page, per_page: PER_PAGE, tag_name: filter.tagName }),
     );
-    return { items: r.droplets, nextPage: nextPage(r.links, page) };
+    return { items: r.droplets, next: nextPage(r.links, page) };
   }
 
   /** `null` when DigitalOcean answers 404 (no such Droplet, or not visible yet). */
@@ -267,18 +218,18 @@ export class DigitalOceanApi {
     return r.action;
   }
 
-  async listDropletActions(id: number, page: number, signal?: AbortSignal): Promise<Page<ActionData>> {
+  async listDropletActions(id: number, page: number, signal?: AbortSignal): Promise<NumberedPage<ActionData>> {
     const r = await this.#call('dropletActions_list', signal, actionListResponse, () =>
       this.#client.droplet.listDropletActions({ droplet_id: id, page, per_page: PER_PAGE }),
     );
-    return { items: r.actions, nextPage: nextPage(r.links, page) };
+    return { items: r.actions, next: nextPage(r.links, page) };
   }
 
-  async listDropletSnapshots(id: number, page: number, signal?: AbortSignal): Promise<Page<DropletSnapshotData>> {
+  async listDropletSnapshots(id: number, page: number, signal?: AbortSignal): Promise<NumberedPage<DropletSnapshotData>> {
     const r = await this.#call('droplets_list_snapshots', signal, dropletSnapshotListResponse, () =>
       this.#client.droplet.listDropletSnapshots({ droplet_id: id, page, per_page: PER_PAGE }),
     );
-    return { items: r.snapshots, nextPage: nextPage(r.links, page) };
+    return { items: r.snapshots, next: nextPage(r.links, page) };
   }
 
   getAction(id: number, signal?: AbortSignal): Promise<ActionData> {
