@@ -18,7 +18,8 @@ const plugin = definePlugin({
 
 export default plugin;
 
-export { createDigitalOceanProvider, DIGITALOCEAN_CAPABILITIES, DigitalOceanProvider, PROVIDER_NAME } from './provider.js';
+export { createDigitalOceanProvider, DIGITALOCEAN_CAPABILITIES, DIGITALOCEAN_RATE_LIMIT, DigitalOceanProvider, PROVIDER_NAME } from './provider.js';
+export { DIGITALOCEAN_ERROR_TABLE } from './errors.js';
 export { digitalOceanConfigSchema, parseDigitalOceanConfig, type DigitalOceanConfig, type ResolvedDigitalOceanConfig } from './config.js';
 export { DEFAULT_SIZES } from './catalog.js';
 export { decodeTags, encodeTag, MANAGED_TAG, tagProblem } from './tags.js';
