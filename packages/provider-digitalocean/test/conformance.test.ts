@@ -6,15 +6,16 @@ import { createRegistry } from '@stagely/provider-core';
 import { describeProviderConformance } from '@stagely/provider-core/conformance';
 import { afterAll, beforeAll } from 'vitest';
 import plugin, { type DigitalOceanProvider } from '../src/index.js';
-import { startFakeDigitalOcean, type FakeDigitalOcean } from '../src/testing/index.js';
+import { LOST_OPERATIONS, startFakeDigitalOcean, type FakeDigitalOcean } from '../src/testing/index.js';
 
 const TOKEN = 'conformance-digitalocean-token-4d5e6f70';
 let fake: FakeDigitalOcean;
+/** A budget the whole suite fits in; the 429 path is covered by the injected faults and the rate-limit hook. */
+const SUITE_BUDGET = { perMinute: 100_000, perHour: 1_000_000 };
 
 beforeAll(async () => {
   fake = await startFakeDigitalOcean({ token: TOKEN, bootDelayMs: 60, ipDelayMs: 10, deleteDelayMs: 20, actionDelayMs: 10, maxPerPage: 2, dropletLimit: 500,
-    // A budget the whole suite fits in; the 429 path is covered by the injected faults and the rate-limit tests.
-    rateLimit: { perMinute: 100_000, perHour: 1_000_000 },
+    rateLimit: SUITE_BUDGET,
   });
 });
 afterAll(() => fake.close());
@@ -49,5 +50,12 @@ describeProviderConformance<DigitalOceanProvider>({
     },
     clearFaults: () => fake.clearFaults(),
     seedUnmanagedInstance: async () => fake.seedDroplet(),
+    loseResponse: (operation, times) => {
+      fake.loseResponse(LOST_OPERATIONS[operation], { times });
+    },
+    inspect: async (id) => fake.inspect(id),
+    notFoundFor: (ms) => fake.notFoundFor(ms),
+    // undefined lifts the suite's budget: back to one the whole suite fits in.
+    rateLimit: (budget) => fake.rateLimit(budget ?? SUITE_BUDGET),
   },
 });

@@ -85,7 +85,7 @@ describe('fake DigitalOcean API shapes', () => {
     const id = (await call('POST', '/droplets', createBody())).body!.droplet.id;
     expect((await call('DELETE', `/droplets/${id}`)).status).toBe(204);
     expect((await call('GET', `/droplets/${id}`)).status).toBe(200);
-    expect(fake.inspect(id)?.deleted).toBe(true);
+    expect(fake.record(id)?.deleted).toBe(true);
     clock.advance(30);
     const gone = await call('GET', `/droplets/${id}`);
     expect(gone.status).toBe(404);
@@ -183,7 +183,9 @@ describe('fake DigitalOcean API controls', () => {
     expect(refused.status).toBe(429);
     expect(refused.body).toMatchObject({ id: 'too_many_requests' });
     expect(refused.headers.get('ratelimit-remaining')).toBe('0');
-    fake.rateLimit(false);
+    fake.rateLimit({ requests: 1, windowMs: 60_000 });
+    expect((await call('GET', '/account')).status, 'the requests already made still count').toBe(429);
+    fake.rateLimit(undefined);
     expect((await call('GET', '/account')).status).toBe(200);
     const unauthorized = await fetch(`${fake.endpoint}/account`, { headers: { authorization: 'Bearer wrong' } });
     expect(unauthorized.status).toBe(401);
@@ -198,7 +200,7 @@ describe('fake DigitalOcean API controls', () => {
     const id = (await call('POST', '/droplets', createBody())).body!.droplet.id;
     expect((await call('GET', `/droplets/${id}`)).status).toBe(404);
     expect((await call('GET', '/droplets')).body!.droplets).toEqual([]);
-    expect(fake.inspect(id)?.name, 'the backend holds it').toBe('web-1');
+    expect(fake.record(id)?.name, 'the backend holds it').toBe('web-1');
     clock.advance(100);
     expect((await call('GET', `/droplets/${id}`)).status).toBe(200);
   });
@@ -224,13 +226,28 @@ describe('fake DigitalOcean API controls', () => {
     expect(fake.http.log.at(-1)).toMatchObject({ operation: 'droplets_create', status: 502, handledStatus: 202 });
   });
 
-  it('inspect reports ssh key ids and names; seedDroplet makes an unmanaged droplet', async () => {
+  it('record and inspect report what the fake holds; seedDroplet makes an unmanaged droplet', async () => {
     const { call, fake } = await start();
     const key = fake.addSshKey('deploy');
-    const id = (await call('POST', '/droplets', createBody({ ssh_keys: [Number(key.id)] }))).body!.droplet.id;
-    expect(fake.inspect(id)).toMatchObject({ sshKeyIds: [Number(key.id)], sshKeyNames: ['deploy'] });
+    const id = (await call('POST', '/droplets', createBody({ ssh_keys: [Number(key.id)], user_data: 'hi', tags: ['managed-by:stagely', 'env:prod', 'stagely-request:ab12'] }))).body!.droplet.id;
+    expect(fake.record(id)).toMatchObject({ sshKeyIds: [Number(key.id)], sshKeyNames: ['deploy'] });
+    expect(fake.inspect(id)).toEqual({
+      id: String(id),
+      state: 'pending',
+      tags: { 'managed-by': 'stagely', env: 'prod' },
+      sshKeys: ['deploy'],
+      userData: 'hi',
+      type: 's-2vcpu-4gb',
+      region: 'nyc3',
+      image: 'ubuntu-24-04-x64',
+      architecture: 'amd64',
+      spot: false,
+    });
+    await call('DELETE', `/droplets/${id}`);
+    expect(fake.inspect(id)?.state).toBe('terminating');
+    expect(fake.inspect('12345')).toBeNull();
     const seeded = fake.seedDroplet();
-    expect(fake.inspect(seeded.id)?.tags).toEqual(['owner:someone-else']);
+    expect(fake.record(seeded.id)?.tags).toEqual(['owner:someone-else']);
     expect((await call('GET', '/droplets?tag_name=managed-by:stagely')).body!.droplets.map((d: { id: number }) => d.id)).toEqual([id]);
   });
 

@@ -37,7 +37,7 @@ describe('createInstance on DigitalOcean', () => {
     // A slow answer may be retried and the Droplet adopted by its marker after it booted.
     expect(['pending', 'running']).toContain(instance.state);
     expect(instance.tags).toEqual({ env: 'prod', team: 'infra-1', 'managed-by': 'stagely' });
-    const held = h.fake.inspect(instance.id)!;
+    const held = h.fake.record(instance.id)!;
     expect(held).toMatchObject({ size: 'c-4', region: 'fra1', image: 'debian-12-x64', sshKeyNames: ['stagely-test'], userData: '#cloud-config\n' });
     expect(held.tags.slice(0, 3)).toEqual(['managed-by:stagely', 'env:prod', 'team:infra-1']);
     expect(held.tags[3], 'the per-request marker').toMatch(/^stagely-request:[0-9a-f]{16}$/);
@@ -131,7 +131,7 @@ describe('waiting, eventual consistency and terminate', () => {
     h.fake.notFoundFor(100);
     const instance = await h.provider.createInstance({ size: 'small' });
     await h.provider.terminateInstance(instance.id);
-    expect(h.fake.inspect(instance.id)?.deleted ?? true, 'deleted, not left running').toBe(true);
+    expect(h.fake.record(instance.id)?.deleted ?? true, 'deleted, not left running').toBe(true);
   });
 
   it('lists only managed Droplets, all pages, with further tag filters applied after', async () => {
@@ -155,7 +155,7 @@ describe('snapshots and SSH keys', () => {
     expect(snapshot).toMatchObject({ name: 'snap-1', instanceId: ready.id, region: 'nyc3', provider: 'digitalocean' });
     expect((await h.provider.listSnapshots()).map((s) => s.id)).toEqual([snapshot.id]);
     const created = await h.provider.createInstance({ size: 'small', image: { snapshot: snapshot.id } });
-    expect(h.fake.inspect(created.id)?.image).toBe(Number(snapshot.id));
+    expect(h.fake.record(created.id)?.image).toBe(Number(snapshot.id));
     await h.provider.deleteSnapshot(snapshot.id);
     await h.provider.deleteSnapshot(snapshot.id);
     expect(await h.provider.listSnapshots()).toEqual([]);
@@ -174,7 +174,7 @@ describe('snapshots and SSH keys', () => {
     const keys = await h.provider.listSshKeys();
     expect(keys.map((k) => k.name)).toEqual(['a', 'b']);
     const instance = await h.provider.createInstance({ size: 'small', sshKeys: ['b'] });
-    expect(h.fake.inspect(instance.id)?.sshKeyIds).toEqual([Number(keys[1]!.id)]);
+    expect(h.fake.record(instance.id)?.sshKeyIds).toEqual([Number(keys[1]!.id)]);
   });
 });
 

@@ -25,6 +25,8 @@ import {
   type FaultHandle,
   type FaultSelector,
 } from '@stagely/provider-core/testing';
+import type { BackendInstance, LostOperation } from '@stagely/provider-core/conformance';
+import { decodeTags } from '../tags.js';
 import { doError, DROPLET_LIMIT_MESSAGE, faultAnswer, HTML_BAD_GATEWAY, notFound, unprocessable, type DigitalOceanFaultKind } from './do-errors.js';
 import { FAKE_DISTRIBUTION_IMAGES, FAKE_REGIONS, FAKE_SIZES, type FakeDistributionImage, type FakeRegion, type FakeSize } from './fixtures.js';
 import { DIGITALOCEAN_RATE_LIMIT, RateLimitWindow, type RateLimitBudget } from './rate-limit.js';
@@ -103,11 +105,16 @@ export interface FakeDigitalOcean {
    * from then on, as DigitalOcean does when it cannot place one.
    */
   failPlacement(times?: number): void;
-  /** Replaces the request budget (requests already made still count); `false`: unlimited. */
-  rateLimit(budget: RateLimitBudget | false): void;
+  /**
+   * Replaces the request budget (requests already made still count): DigitalOcean's two windows
+   * (`{ perMinute, perHour }`) or one (`{ requests, windowMs }`); `false` or `undefined`: unlimited.
+   */
+  rateLimit(budget: RateLimitBudget | false | undefined): void;
   clearFaults(): void;
   /** What the fake holds for a Droplet (deleted ones included until they are gone), or undefined. */
-  inspect(id: string | number): FakeDropletRecord | undefined;
+  record(id: string | number): FakeDropletRecord | undefined;
+  /** The same, in the contract's words, for the conformance suite's `inspect` hook; null: nothing. */
+  inspect(id: string | number): BackendInstance | null;
   /** A Droplet that Stagely does not manage (no managed-by tag), straight into the state. */
   seedDroplet(options?: { name?: string; tags?: string[]; size?: string; region?: string }): { id: string; name: string };
   addSshKey(name: string, publicKey?: string): { id: string; fingerprint: string };
@@ -116,6 +123,16 @@ export interface FakeDigitalOcean {
   snapshots(): FakeSnapshotRecord[];
   close(): Promise<void>;
 }
+
+/** The reference's operationIds whose answer the suite's `loseResponse` hook loses. */
+export const LOST_OPERATIONS: Readonly<Record<LostOperation, string>> = Object.freeze({
+  create: 'droplets_create',
+  terminate: 'droplets_destroy',
+  snapshot: 'dropletActions_post',
+});
+
+/** Droplet status -> the contract's state, as the backend sees it. */
+const BACKEND_STATES: Record<string, BackendInstance['state']> = { new: 'pending', active: 'running', off: 'stopped', archive: 'terminated' };
 
 const WORDS = { pending: 'new', running: 'active', stopping: 'active', stopped: 'off', terminating: 'off', terminated: 'off' } as const;
 const MAX_USER_DATA = 64 * 1024;
@@ -721,7 +738,7 @@ export async function startFakeDigitalOcean(options: FakeDigitalOceanOptions = {
       placementFailures += times;
     },
     rateLimit(budget) {
-      if (budget === false) window = undefined;
+      if (budget === false || budget === undefined) window = undefined;
       else if (window) window.set(budget);
       else window = new RateLimitWindow(budget, clock);
     },
@@ -730,9 +747,26 @@ export async function startFakeDigitalOcean(options: FakeDigitalOceanOptions = {
       hideNewForMs = 0;
       placementFailures = 0;
     },
-    inspect(id) {
+    record(id) {
       const droplet = existing(Number(id));
       return droplet && !droplet.lost ? record(droplet) : undefined;
+    },
+    inspect(id) {
+      const droplet = existing(Number(id));
+      if (!droplet || droplet.lost) return null;
+      const held = record(droplet);
+      return {
+        id: String(held.id),
+        state: held.deleted ? 'terminating' : (BACKEND_STATES[held.status] ?? 'unknown'),
+        tags: decodeTags(held.tags),
+        sshKeys: held.sshKeyNames,
+        userData: held.userData,
+        type: held.size,
+        region: held.region,
+        image: String(held.image),
+        architecture: 'amd64',
+        spot: false,
+      };
     },
     seedDroplet(seed = {}) {
       const size = FAKE_SIZES.find((s) => s.slug === (seed.size ?? 's-1vcpu-1gb'));
