@@ -134,6 +134,8 @@ export class DigitalOceanProvider implements CloudProvider {
     const { signal } = o;
     const { request, resolved } = await this.#prepare(spec, signal);
     const droplet = await this.#createDroplet(request, signal);
+    // Entries past their grace are of no use any more: kept only as long as a 404 may mean "not yet".
+    for (const id of this.#recent.keys()) if (this.#graceLeft(id) <= 0) this.#recent.delete(id);
     this.#recent.set(droplet.id, { droplet, at: Date.now() });
     const instance = toInstance(droplet, PROVIDER_NAME, resolved.warnings);
     for (const message of resolved.warnings) emit(this.#events, { type: 'warning', provider: PROVIDER_NAME, message, instanceId: instance.id });
@@ -153,6 +155,9 @@ export class DigitalOceanProvider implements CloudProvider {
   async listInstances(filter: ListFilter = {}, o: Op = {}): Promise<Instance[]> {
     const matches = filterMatcher(filterTags(filter), PROVIDER_NAME);
     const droplets = await this.#allPages('droplets_list', o.signal, (page, s) => this.#api.listDroplets({ tagName: MANAGED_TAG }, page, s));
+    // A deleted Droplet that no longer answers is gone: nothing to remember about it.
+    const answering = new Set(droplets.map((d) => d.id));
+    for (const id of this.#deleted) if (!answering.has(id)) this.#deleted.delete(id);
     return droplets
       .map((droplet) => this.#toInstance(droplet))
       .filter((instance) => instance.state !== 'terminated' && matches(instance.tags));
