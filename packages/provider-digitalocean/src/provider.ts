@@ -24,6 +24,7 @@ import {
   emit,
   headerBag,
   InvalidInputError,
+  isStagelyError,
   NotSupportedError,
   pollOperation,
   pollUntilReady,
@@ -149,6 +150,8 @@ export class DigitalOceanProvider implements CloudProvider {
       this.#deleted.delete(dropletId);
       return null;
     }
+    // Seen once: from now on a 404 means gone, not "not yet".
+    this.#recent.delete(dropletId);
     return this.#toInstance(droplet);
   }
 
@@ -187,15 +190,24 @@ export class DigitalOceanProvider implements CloudProvider {
   async waitUntilReady(id: string, o: WaitOptions = {}): Promise<Instance> {
     const dropletId = parseId(id, 'id');
     try {
-      return await pollUntilReady((instanceId, op) => this.#lookWhileWaiting(dropletId, op), id, {
+      return await pollUntilReady((instanceId, op) => this.getInstance(instanceId, op), id, {
         provider: PROVIDER_NAME,
         events: this.#events,
         schedule: backoffSchedule(this.#config.readinessPoll ?? {}),
+        notFoundGraceMs: this.#config.notFoundGraceMs,
         ...(o.signal ? { signal: o.signal } : {}),
         ...(o.timeoutMs === undefined ? {} : { timeoutMs: o.timeoutMs }),
       });
-    } finally {
-      if (this.#recent.has(dropletId) && this.#graceLeft(dropletId) <= 0) this.#recent.delete(dropletId);
+    } catch (error) {
+      // Accepted by this provider and never seen through the grace: DigitalOcean could not place it.
+      const recent = this.#recent.get(dropletId);
+      if (!recent || !isStagelyError(error, 'NOT_FOUND')) throw error;
+      this.#recent.delete(dropletId);
+      const region = recent.droplet.region.slug;
+      throw new CapacityError(
+        `DigitalOcean accepted Droplet ${dropletId} in ${region} but it never appeared: its placement failed. Try another region or size`,
+        { provider: PROVIDER_NAME, details: { instanceId: id, region, notFoundGraceMs: this.#config.notFoundGraceMs } },
+      );
     }
   }
 
@@ -308,24 +320,6 @@ export class DigitalOceanProvider implements CloudProvider {
       events: this.#events,
       retry: this.#config.retry,
     });
-  }
-
-  /** Inside the not-found grace after this provider's create, a 404 is "not yet"; after it, a failed placement. */
-  async #lookWhileWaiting(dropletId: number, op: Op | undefined): Promise<Instance | null> {
-    const droplet = await this.#retry('droplets_get', op?.signal, (s) => this.#api.getDroplet(dropletId, s));
-    if (droplet) {
-      this.#recent.delete(dropletId);
-      return this.#toInstance(droplet);
-    }
-    const recent = this.#recent.get(dropletId);
-    if (!recent) return null;
-    if (this.#graceLeft(dropletId) > 0) return toInstance(recent.droplet, PROVIDER_NAME);
-    this.#recent.delete(dropletId);
-    const region = recent.droplet.region.slug;
-    throw new CapacityError(
-      `DigitalOcean accepted Droplet ${dropletId} in ${region} but it never appeared: its placement failed. Try another region or size`,
-      { provider: PROVIDER_NAME, details: { instanceId: String(dropletId), region, notFoundGraceMs: this.#config.notFoundGraceMs } },
-    );
   }
 
   #graceLeft(dropletId: number): number {
