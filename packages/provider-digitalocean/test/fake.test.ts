@@ -227,7 +227,7 @@ describe('fake DigitalOcean API controls', () => {
   });
 
   it('record and inspect report what the fake holds; seedDroplet makes an unmanaged droplet', async () => {
-    const { call, fake } = await start();
+    const { call, fake } = await start({ clock: manualClock(0) });
     const key = fake.addSshKey('deploy');
     const id = (await call('POST', '/droplets', createBody({ ssh_keys: [Number(key.id)], user_data: 'hi', tags: ['managed-by:stagely', 'env:prod', 'stagely-request:ab12'] }))).body!.droplet.id;
     expect(fake.record(id)).toMatchObject({ sshKeyIds: [Number(key.id)], sshKeyNames: ['deploy'] });

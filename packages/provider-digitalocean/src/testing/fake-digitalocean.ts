@@ -280,12 +280,18 @@ export async function startFakeDigitalOcean(options: FakeDigitalOceanOptions = {
     };
   }
 
+  /**
+   * An image as the reference's `image` schema has it. DigitalOcean's own distribution images say
+   * `type: snapshot` too; `public` tells them apart from an account's snapshots.
+   */
+  function imageBody(image: { id: number; name: string; distribution: string; slug: string | null; public: boolean; regions: string[]; created_at: string; min_disk_size: number; size_gigabytes: number; description: string }) {
+    return { ...image, type: 'snapshot', tags: [] as string[], status: 'available', error_message: '' };
+  }
+
   function distributionJson(image: FakeDistributionImage) {
-    return {
+    return imageBody({
       id: image.id,
       name: image.name,
-      // DigitalOcean's own distribution images say `snapshot` too; `public` tells them apart.
-      type: 'snapshot',
       distribution: image.distribution,
       slug: image.slug,
       public: true,
@@ -294,17 +300,13 @@ export async function startFakeDigitalOcean(options: FakeDigitalOceanOptions = {
       min_disk_size: image.min_disk_size,
       size_gigabytes: image.size_gigabytes,
       description: `${image.distribution} ${image.name}`,
-      tags: [] as string[],
-      status: 'available',
-      error_message: '',
-    };
+    });
   }
 
   function snapshotJson(snapshot: SnapshotState) {
-    return {
+    return imageBody({
       id: snapshot.id,
       name: snapshot.name,
-      type: 'snapshot',
       distribution: snapshot.distribution,
       slug: null,
       public: false,
@@ -313,10 +315,7 @@ export async function startFakeDigitalOcean(options: FakeDigitalOceanOptions = {
       min_disk_size: snapshot.minDiskSize,
       size_gigabytes: 0.42,
       description: '',
-      tags: [],
-      status: 'available',
-      error_message: '',
-    };
+    });
   }
 
   function imageJson(image: FakeDistributionImage | SnapshotState) {
@@ -688,7 +687,11 @@ export async function startFakeDigitalOcean(options: FakeDigitalOceanOptions = {
     if (!droplet) return notFound();
     const mine = availableSnapshots()
       .filter((s) => s.dropletId === droplet.id)
-      .map((s) => ({ id: s.id, name: s.name, distribution: s.distribution, slug: null, public: false, regions: [s.region.slug], created_at: s.createdAt, min_disk_size: s.minDiskSize, size_gigabytes: 0.42, type: 'snapshot' }));
+      // The reference's droplet_snapshot: the image's id, name, dates, regions and sizes, and its type.
+      .map((s) => {
+        const { id, name, created_at, regions, min_disk_size, size_gigabytes, type } = snapshotJson(s);
+        return { id, name, created_at, regions, min_disk_size, size_gigabytes, type };
+      });
     const { items, links, meta } = page(request, mine);
     return json(200, { snapshots: items, links, meta });
   });
