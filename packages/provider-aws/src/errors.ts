@@ -115,6 +115,12 @@ const MESSAGE_FIELDS: ReadonlyArray<[RegExp, string]> = [
   [/maxResults|nextToken/i, 'page'],
 ];
 
+/**
+ * EC2 says nothing about when to try again after throttling (no Retry-After): its token buckets
+ * refill a few tokens a second (RunInstances about 2/s), so one refill is the wait.
+ */
+export const THROTTLE_RETRY_AFTER_MS = 500;
+
 const NETWORK_CODES = new Set(['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'ECONNABORTED', 'ERR_STREAM_PREMATURE_CLOSE', 'UND_ERR_SOCKET']);
 const TIMEOUT_NAMES = new Set(['TimeoutError', 'RequestTimeout']);
 const TIMEOUT_CODES = new Set(['ETIMEDOUT', 'ESOCKETTIMEDOUT']);
@@ -168,7 +174,7 @@ export function fromServiceError(code: string, text: string, status: number, req
     case 'quota':
       return new QuotaExceededError(message, o);
     case 'rate':
-      return new RateLimitError(message, { ...o, retryAfterMs: undefined });
+      return new RateLimitError(message, { ...o, retryAfterMs: THROTTLE_RETRY_AFTER_MS });
     case 'capacity':
       return new CapacityError(message, o);
     case 'conflict':
@@ -186,17 +192,19 @@ export function fromServiceError(code: string, text: string, status: number, req
   if (code.endsWith('.NotFound')) return new NotFoundError(message, o);
   if (status === 401) return new AuthenticationError(message, o);
   if (status === 403) return new PermissionDeniedError(message, o);
-  if (status === 429) return new RateLimitError(message, { ...o, retryAfterMs: undefined });
+  if (status === 429) return new RateLimitError(message, { ...o, retryAfterMs: THROTTLE_RETRY_AFTER_MS });
   return new ApiError(message, status, o);
 }
 
 /** No answer: the connection failed, was reset, or the request ran out of time. */
 function fromTransportError(name: string, code: string | undefined, text: string, ctx: ErrorContext): StagelyError {
   const base = { provider: ctx.provider, details: { operation: ctx.operation, networkCode: code ?? null } };
+  // The SDK's HTTP handler names resets "TimeoutError" too; the socket's code says what happened.
+  if (code !== undefined && NETWORK_CODES.has(code)) return new NetworkError(`Could not reach EC2 for ${ctx.operation}: ${text}`, base);
   if (TIMEOUT_NAMES.has(name) || (code !== undefined && TIMEOUT_CODES.has(code))) {
     return new TimeoutError(ctx.operation, ctx.timeoutMs ?? 0, `EC2 ${ctx.operation} timed out (${text})`, base);
   }
-  if ((code !== undefined && NETWORK_CODES.has(code)) || /socket hang up|network|ECONN|EPIPE/i.test(text)) {
+  if (/socket hang up|network|ECONN|EPIPE/i.test(text)) {
     return new NetworkError(`Could not reach EC2 for ${ctx.operation}: ${text}`, base);
   }
   // Not HTTP and not the network: the SDK failing on an answer it could not read, or a bug.
