@@ -41,7 +41,7 @@ import { Ec2Catalog, type Ec2Architecture } from './catalog.js';
 import { parseAwsConfig, REGION_PATTERN, type AwsConfig, type ResolvedAwsConfig } from './config.js';
 import { snapshotIdsOf, toInstance, toSnapshot } from './instance.js';
 import { Ec2Api, type Ec2Image, type Ec2Instance, type RunInstancesRequest, type TokenPage } from './sdk/ec2-api.js';
-import { hasTags, instanceTags, managedFilters, managedTags, tagRecord } from './tags.js';
+import { hasTags, instanceTags, literalFilterValue, managedFilters, managedTags, NAME_TAG, tagRecord } from './tags.js';
 
 export const PROVIDER_NAME = 'aws';
 
@@ -393,7 +393,8 @@ export class AwsProvider implements CloudProvider {
       const aborted = signal?.aborted === true;
       if (sent && (aborted || isAmbiguous(error))) {
         await this.#bestEffort(async () => {
-          const page = await this.#api.describeInstances(region, { filters: [{ Name: 'client-token', Values: [clientToken] }] }, undefined, undefined);
+          // By name, then by token: every EC2 look-alike filters on tags, not all on client-token.
+          const page = await this.#api.describeInstances(region, { filters: [{ Name: `tag:${NAME_TAG}`, Values: [literalFilterValue(nameOf(request))] }] }, undefined, undefined);
           for (const instance of page.items) {
             if (instance.InstanceId && instance.ClientToken === clientToken) await this.#api.terminateInstance(region, instance.InstanceId);
           }
@@ -477,7 +478,7 @@ export class AwsProvider implements CloudProvider {
       });
     } else {
       const leftovers = await this.#retry('DescribeSnapshots', signal, (s) =>
-        this.#api.describeSnapshots(region, { filters: [...managedFilters({}, 'filter.tags', PROVIDER_NAME), { Name: 'description', Values: [`*${imageId}*`] }] }, s),
+        this.#api.describeSnapshots(region, { filters: [{ Name: 'description', Values: [`Created by CreateImage(*) for ${imageId}`] }] }, s),
       );
       snapshotIds = leftovers.flatMap((snapshot) => (snapshot.SnapshotId ? [snapshot.SnapshotId] : []));
     }
@@ -554,6 +555,11 @@ export function createAwsProvider(config: AwsConfig = {}, context: ProviderConte
 
 /** A one-time spot request: the instance is terminated, not stopped, when EC2 takes it back. */
 const SPOT_ONE_TIME = { MarketType: 'spot', SpotOptions: { SpotInstanceType: 'one-time', InstanceInterruptionBehavior: 'terminate' } } as const;
+
+function nameOf(request: RunInstancesRequest): string {
+  const tags = request.TagSpecifications?.find((spec) => spec.ResourceType === 'instance')?.Tags ?? [];
+  return tags.find((tag) => tag.Key === NAME_TAG)?.Value ?? '';
+}
 
 function parseInstanceId(id: unknown, field: string): string {
   if (typeof id !== 'string' || !INSTANCE_ID.test(id)) {

@@ -159,10 +159,9 @@ export class Ec2Api {
           Name: input.name,
           Description: input.description,
           NoReboot: input.noReboot,
-          TagSpecifications: [
-            { ResourceType: 'image', Tags: input.tags },
-            { ResourceType: 'snapshot', Tags: input.tags },
-          ],
+          // The AMI only: its snapshots are found through the description EC2 gives them
+          // ("Created by CreateImage(i-...) for ami-..."), which every EC2 look-alike keeps too.
+          TagSpecifications: [{ ResourceType: 'image', Tags: input.tags }],
         }),
         s,
       ),
