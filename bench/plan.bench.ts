@@ -98,6 +98,7 @@ function memoryProvider(observed: Instance[]): CloudProvider {
     capabilities: { architectures: ['amd64'], spot: false, snapshots: false, sshKeys: false },
     listInstances: async () => observed.slice(),
     validateCredentials: unused,
+    validateSpec: unused,
     createInstance: unused,
     getInstance: unused,
     terminateInstance: unused,

@@ -13,7 +13,7 @@
  */
 import { cpus, platform, release } from 'node:os';
 import { parseArgs } from 'node:util';
-import { DEFAULT_POLL_SCHEDULE_OPTIONS, backoffSchedule, fixedSchedule, pollUntilReady } from '@stagely/provider-core';
+import { DEFAULT_POLL_SCHEDULE_OPTIONS, backoffSchedule, fixedSchedule, pollUntilReady } from '@stagely/provider-core/provider';
 import { seededRandom } from '@stagely/provider-core/testing';
 import { createMockProvider } from '@stagely/provider-mock';
 

@@ -3,6 +3,7 @@ import { defineConfig } from 'tsup';
 export default defineConfig({
   entry: {
     index: 'src/index.ts',
+    'provider/index': 'src/provider.ts',
     'conformance/index': 'src/conformance/index.ts',
     'testing/index': 'src/testing/index.ts',
   },

@@ -386,7 +386,7 @@ export default {
   contractVersion: 1, name: 'fixture', packageName: 'stagely-provider-fixture', capabilities, configSchema: accept,
   create: () => ({
     contractVersion: 1, name: 'fixture', capabilities,
-    validateCredentials: async () => {}, createInstance: none, getInstance: async () => null, listInstances: none,
+    validateCredentials: async () => {}, validateSpec: none, createInstance: none, getInstance: async () => null, listInstances: none,
     terminateInstance: async () => {}, waitUntilReady: none, createSnapshot: none, listSnapshots: none,
     deleteSnapshot: async () => {}, listSshKeys: none,
   }),

@@ -1,16 +1,25 @@
-export * from './contract.js';
-export * from './errors.js';
-export * from './events.js';
-export * from './plugin.js';
-export * from './abort.js';
-export * from './retry.js';
-export * from './wait.js';
-export * from './provider-config.js';
-export * from './provision.js';
-export * from './spec.js';
-export * from './redact.js';
-export * from './plan/index.js';
-export * from './registry.js';
+/**
+ * `@stagely/provider-core`: what applications use. The registry that loads providers on demand,
+ * the contract's types, the errors, `provisionInstance`, plan / apply, and sealed credentials.
+ * Provider authors import their mechanics from `@stagely/provider-core/provider` (docs/architecture.md).
+ */
+export * from './contract/contract.js';
+export * from './contract/errors.js';
+export type {
+  EventSink,
+  RateLimitEvent,
+  RequestEvent,
+  RetryEvent,
+  StagelyEvent,
+  StagelyEventType,
+  StateEvent,
+  WarningEvent,
+} from './contract/events.js';
+export type { ProviderContext, StagelyPlugin } from './plugins/plugin.js';
+export { provisionInstance, type ProvisionOptions } from './runtime/provision.js';
+export { createRegistry, ENCRYPTION_KEY_ENV, type PluginInfo, type Registry, type RegistryOptions } from './plugins/registry.js';
+export type { Importer } from './plugins/loader.js';
+export type { DiscoverOptions, InstalledProvider } from './plugins/discover.js';
 export {
   SEALED_PREFIX,
   generateEncryptionKey,
@@ -20,8 +29,5 @@ export {
   type EncryptionKey,
   type EncryptionKeyRing,
   type SealOptions,
-} from './credentials.js';
-export { loadPlugin, defaultImporter, type Importer, type LoadedPlugin } from './loader.js';
-export { assertValidPlugin, type AnyPlugin } from './plugin-validation.js';
-export { packageCandidates, installCommand, isValidProviderName, providerNameOfPackage } from './provider-name.js';
-export { discoverInstalledProviders, type InstalledProvider, type DiscoverOptions } from './discover.js';
+} from './credentials/credentials.js';
+export * from './plan/index.js';

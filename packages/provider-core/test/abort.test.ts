@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { AbortedError, abortedError, raceAbort, sleep, throwIfAborted } from '../src/index.js';
+import { AbortedError } from '../src/index.js';
+import { abortedError, raceAbort, sleep, throwIfAborted } from '../src/provider.js';
 
 describe('abortedError', () => {
   it('says why when the reason is a timeout or a string, keeps the reason as cause and out of toJSON', () => {

@@ -3,7 +3,7 @@
  * broken provider) is tested in provider-mock, where a real provider is at hand.
  */
 import { describe, expect, it } from 'vitest';
-import { AuthenticationError, InvalidInputError, NetworkError, StagelyError } from '../src/errors.js';
+import { AuthenticationError, InvalidInputError, NetworkError, StagelyError } from '../src/contract/errors.js';
 import { expectInvalidInput, expectNoSecretsInError, expectNoSecretsInEvents, expectStagelyError } from '../src/conformance/assertions.js';
 import { runLabelOf } from '../src/conformance/context.js';
 import type { ConformanceOptions } from '../src/conformance/options.js';

@@ -7,13 +7,13 @@ import {
   SEALED_PREFIX,
   StagelyError,
   createRegistry,
-  definePlugin,
   generateEncryptionKey,
   openCredentials,
   sealCredentials,
   type CloudProvider,
 } from '../src/index.js';
-import { ENCRYPTION_KEY_ENV } from '../src/registry.js';
+import { definePlugin } from '../src/provider.js';
+import { ENCRYPTION_KEY_ENV } from '../src/plugins/registry.js';
 
 const TOKEN = 'hc_live_0123456789abcdefSECRET';
 const config = { token: TOKEN, region: 'fsn1' };

@@ -3,16 +3,10 @@ import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import {
-  IncompatiblePluginError,
-  ProviderNotInstalledError,
-  SUPPORTED_CONTRACT_VERSIONS,
-  StagelyError,
-  UnknownProviderError,
-  createRegistry,
-} from '../src/index.js';
-import { defaultImporter, isModuleNotFoundFor, loadPlugin, type Importer } from '../src/loader.js';
-import { installCommand, packageCandidates, providerNameOfPackage } from '../src/provider-name.js';
+import { IncompatiblePluginError, ProviderNotInstalledError, StagelyError, UnknownProviderError, createRegistry } from '../src/index.js';
+import { SUPPORTED_CONTRACT_VERSIONS } from '../src/provider.js';
+import { defaultImporter, isModuleNotFoundFor, loadPlugin, type Importer } from '../src/plugins/loader.js';
+import { installCommand, packageCandidates, providerNameOfPackage } from '../src/plugins/provider-name.js';
 
 async function failure(promise: Promise<unknown>): Promise<StagelyError> {
   const error = await promise.then(

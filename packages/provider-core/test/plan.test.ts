@@ -10,17 +10,12 @@ import {
   ConflictError,
   InvalidInputError,
   QuotaExceededError,
-  abortedError,
   apply,
-  backoffSchedule,
   describeRecordedImage,
   encodeImage,
   isEmptyPlan,
   isStagelyError,
   plan,
-  pollUntilReady,
-  sleep,
-  throwIfAborted,
   type ApplyProgressEvent,
   type CloudProvider,
   type DesiredEnvironment,
@@ -28,8 +23,10 @@ import {
   type InstanceSpec,
   type ListFilter,
   type Op,
+  type ResolvedSpec,
   type WaitOptions,
 } from '../src/index.js';
+import { abortedError, backoffSchedule, pollUntilReady, sleep, throwIfAborted } from '../src/provider.js';
 
 const TYPES: Record<string, string> = { small: 't-small', medium: 't-medium', large: 't-large' };
 
@@ -56,6 +53,12 @@ class MemoryProvider implements CloudProvider {
 
   async validateCredentials(o?: Op) {
     this.count('validateCredentials', o);
+  }
+
+  async validateSpec(spec: InstanceSpec, o?: Op): Promise<ResolvedSpec> {
+    this.count('validateSpec', o);
+    const type = typeof spec.size === 'string' ? TYPES[spec.size]! : spec.size.type;
+    return { type, region: spec.region ?? 'home-1', architecture: spec.architecture ?? 'amd64', image: 'ubuntu', spot: spec.spot ?? false, warnings: [] };
   }
 
   async createInstance(spec: InstanceSpec, o?: Op): Promise<Instance> {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { InvalidInputError, applySizeOverrides, commonProviderConfigShape, parseProviderConfig, type SizeTable } from '../src/index.js';
+import { InvalidInputError } from '../src/index.js';
+import { applySizeOverrides, commonProviderConfigShape, parseProviderConfig, type SizeTable } from '../src/provider.js';
 
 const TOKEN = 'tok_5e4d3c2b1a-do-not-show';
 const schema = z.strictObject({ token: z.string().min(8), ...commonProviderConfigShape });

@@ -5,14 +5,15 @@ import {
   PermissionDeniedError,
   TimeoutError,
   isStagelyError,
-  pollUntilReady,
   provisionInstance,
   type CloudProvider,
   type Instance,
   type InstanceSpec,
   type Op,
+  type ResolvedSpec,
   type WaitOptions,
 } from '../src/index.js';
+import { pollUntilReady } from '../src/provider.js';
 
 /**
  * A small in-memory CloudProvider: instances become ready after `readyAfterPolls` status calls
@@ -32,6 +33,10 @@ class TestProvider implements CloudProvider {
   #next = 1;
 
   async validateCredentials(): Promise<void> {}
+
+  async validateSpec(spec: InstanceSpec): Promise<ResolvedSpec> {
+    return { type: 'test', region: spec.region ?? 'test-1', architecture: 'amd64', image: 'test', spot: false, warnings: [] };
+  }
 
   async createInstance(spec: InstanceSpec, _o?: Op): Promise<Instance> {
     const id = `t-${this.#next++}`;

@@ -11,13 +11,13 @@ import {
   PROVIDER_METHODS,
   StagelyError,
   createRegistry,
-  definePlugin,
   type CloudProvider,
   type ProviderContext,
   type StagelyEvent,
 } from '../src/index.js';
-import { canonicalHash, canonicalJson } from '../src/canonical.js';
-import { defaultImporter, type Importer } from '../src/loader.js';
+import { definePlugin } from '../src/provider.js';
+import { canonicalHash, canonicalJson } from '../src/plugins/canonical.js';
+import { defaultImporter, type Importer } from '../src/plugins/loader.js';
 
 const SECRET = 'tok_9f8e7d6c5b4a-super-secret';
 

@@ -5,11 +5,10 @@ import {
   InvalidInputError,
   NetworkError,
   RateLimitError,
-  backoffDelay,
   isStagelyError,
-  withRetry,
   type StagelyEvent,
 } from '../src/index.js';
+import { backoffDelay, withRetry } from '../src/provider.js';
 
 /** A random source that replays `values` in turn. */
 const replay = (...values: number[]) => {

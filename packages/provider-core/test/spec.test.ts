@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { InvalidInputError, fieldPath, resolveInstanceSpec, type InstanceSpec } from '../src/index.js';
+import { InvalidInputError, type InstanceSpec } from '../src/index.js';
+import { fieldPath, resolveInstanceSpec } from '../src/provider.js';
 
 const defaults = { region: 'eu-1', provider: 'acme' };
 

@@ -11,7 +11,7 @@ import {
   withOverrides,
   type PhaseWords,
 } from '../src/testing/index.js';
-import type { CloudProvider } from '../src/contract.js';
+import type { CloudProvider } from '../src/contract/contract.js';
 
 const HETZNER_WORDS: PhaseWords = {
   pending: 'initializing',

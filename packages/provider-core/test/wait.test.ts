@@ -7,14 +7,11 @@ import {
   NotFoundError,
   RateLimitError,
   TimeoutError,
-  abortedError,
-  backoffSchedule,
-  fixedSchedule,
-  pollUntilReady,
   type Instance,
   type Op,
   type StagelyEvent,
 } from '../src/index.js';
+import { abortedError, backoffSchedule, fixedSchedule, pollUntilReady } from '../src/provider.js';
 
 function instance(state: Instance['state'], publicIp: string | null = null, providerState: string = state): Instance {
   return {

@@ -1,6 +1,6 @@
 /**
  * Sizes, architectures, locations and images, checked against Hetzner's live catalogue before any
- * create (DESIGN §2): a server type that does not exist, does not fit the architecture, is not
+ * create (docs/architecture.md, "The contract"): a server type that does not exist, does not fit the architecture, is not
  * offered in the location or is deprecated there is an InvalidInputError that names the
  * alternatives, as is an unknown location or image. The catalogue is read once per provider
  * (a failed read is not cached) and shared by concurrent callers.
@@ -14,7 +14,7 @@ import {
   type Size,
   type SizeOverrides,
   type SizeTable,
-} from '@stagely/provider-core';
+} from '@stagely/provider-core/provider';
 import type { LocationData, SystemImageData } from './sdk/adapter.js';
 import type { HetznerArchitecture, ImageData, ServerTypeData } from './sdk/schemas.js';
 

@@ -2,7 +2,7 @@
  * The provider's configuration (zod, the plugin's `configSchema`). A bad value is an
  * InvalidInputError naming the field; no message ever repeats the token.
  */
-import { commonProviderConfigShape, parseProviderConfig } from '@stagely/provider-core';
+import { commonProviderConfigShape, parseProviderConfig } from '@stagely/provider-core/provider';
 import { z } from 'zod';
 
 const DEFAULT_ENDPOINT = 'https://api.hetzner.cloud/v1';

@@ -1,5 +1,5 @@
 /**
- * Every failure that leaves this provider as the right StagelyError (DESIGN §3).
+ * Every failure that leaves this provider as the right StagelyError (docs/architecture.md, "Errors").
  *
  * hcloud-js' own error handling loses what is needed here (its APIError is not an Error and has no
  * status or headers; an HTML 502 body makes it throw a TypeError), and raw axios errors carry the
@@ -22,7 +22,7 @@ import {
   StagelyError,
   TimeoutError,
   type Redactor,
-} from '@stagely/provider-core';
+} from '@stagely/provider-core/provider';
 
 export interface ErrorContext {
   provider: string;

@@ -2,7 +2,7 @@
  * `@stagely/provider-hetzner`: Hetzner Cloud for Stagely. The default export is the plugin that
  * core's registry loads for `registry.get('hetzner', config)`.
  */
-import { definePlugin } from '@stagely/provider-core';
+import { definePlugin } from '@stagely/provider-core/provider';
 import { hetznerConfigSchema } from './config.js';
 import { HETZNER_CAPABILITIES, HetznerProvider, PROVIDER_NAME } from './provider.js';
 

@@ -1,7 +1,7 @@
 /**
- * Hetzner servers and images in the contract's words (DESIGN §2).
+ * Hetzner servers and images in the contract's words (docs/architecture.md, "The contract").
  */
-import type { Instance, InstanceState, Snapshot } from '@stagely/provider-core';
+import { type Instance, type InstanceState, type Snapshot } from '@stagely/provider-core/provider';
 import { fromHetznerArchitecture } from './catalog.js';
 import type { ImageData, ServerData } from './sdk/schemas.js';
 

@@ -7,7 +7,7 @@
  * then a name of 1-63 characters `[a-zA-Z0-9._-]` that starts and ends with a letter or digit; a
  * value is empty or follows the same rule as the name. The prefix `hetzner.cloud/` is reserved.
  */
-import { InvalidInputError, MANAGED_BY_TAG, MANAGED_BY_VALUE } from '@stagely/provider-core';
+import { InvalidInputError, MANAGED_BY_TAG, MANAGED_BY_VALUE } from '@stagely/provider-core/provider';
 
 const NAME = /^[a-zA-Z0-9]([a-zA-Z0-9._-]{0,61}[a-zA-Z0-9])?$/;
 const DNS_LABEL = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;

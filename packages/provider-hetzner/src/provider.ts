@@ -1,5 +1,5 @@
 /**
- * HetznerProvider: the CloudProvider for Hetzner Cloud (DESIGN §2), on hcloud-js through
+ * HetznerProvider: the CloudProvider for Hetzner Cloud (docs/architecture.md), on hcloud-js through
  * `sdk/adapter.ts`. Every call validates locally first (no request for bad input), then makes its
  * API requests through core's withRetry, the only retry loop.
  */
@@ -29,12 +29,13 @@ import {
   type Op,
   type ProviderContext,
   type Redactor,
+  type ResolvedSpec,
   type RetryPolicy,
   type Snapshot,
   type SshKey,
   type StagelyError,
   type WaitOptions,
-} from '@stagely/provider-core';
+} from '@stagely/provider-core/provider';
 import { randomBytes } from 'node:crypto';
 import { HetznerCatalog } from './catalog.js';
 import { parseHetznerConfig, type HetznerConfig, type ResolvedHetznerConfig } from './config.js';
@@ -102,45 +103,16 @@ export class HetznerProvider implements CloudProvider {
     await this.#retry('locations.list', o.signal, (s) => this.#api.listLocations(1, s));
   }
 
+  async validateSpec(spec: InstanceSpec, o: Op = {}): Promise<ResolvedSpec> {
+    return (await this.#resolveCreate(spec, o.signal)).resolved;
+  }
+
   async createInstance(spec: InstanceSpec, o: Op = {}): Promise<Instance> {
     const { signal } = o;
-    throwIfAborted(signal, PROVIDER_NAME);
-    const resolved = resolveInstanceSpec(spec, { region: this.#config.location, provider: PROVIDER_NAME });
-    const labels = managedLabels(resolved.tags, PROVIDER_NAME);
-    if (resolved.userData !== undefined && Buffer.byteLength(resolved.userData) > MAX_USER_DATA_BYTES) {
-      throw new InvalidInputError('userData', `Hetzner accepts at most ${MAX_USER_DATA_BYTES} bytes of user data`, { provider: PROVIDER_NAME });
-    }
-    const warnings: string[] = [];
-    if (resolved.spot) {
-      if (this.#config.strict) {
-        throw new NotSupportedError('spot', 'Hetzner Cloud offers no spot or preemptible servers', { provider: PROVIDER_NAME });
-      }
-      warnings.push('spot not offered by hetzner; provisioned a regular server');
-    }
-
-    const type = await this.#catalog.checkServerType(
-      this.#catalog.typeFor(resolved.size, resolved.architecture),
-      resolved.architecture,
-      resolved.region,
-      signal,
-    );
-    const image = await this.#catalog.resolveImage(resolved.image, resolved.architecture, signal);
-    const sshKeyIds = await this.#sshKeyIds(resolved.sshKeys, signal);
-
-    const server = await this.#createServer(
-      {
-        name: resolved.name,
-        serverType: type.name,
-        location: resolved.region,
-        image,
-        sshKeyIds,
-        userData: resolved.userData,
-        labels,
-      },
-      signal,
-    );
-    const instance = toInstance(server, PROVIDER_NAME, warnings);
-    for (const message of warnings) emit(this.#events, { type: 'warning', provider: PROVIDER_NAME, message, instanceId: instance.id });
+    const { request, resolved } = await this.#resolveCreate(spec, signal);
+    const server = await this.#createServer(request, signal);
+    const instance = toInstance(server, PROVIDER_NAME, resolved.warnings);
+    for (const message of resolved.warnings) emit(this.#events, { type: 'warning', provider: PROVIDER_NAME, message, instanceId: instance.id });
     return instance;
   }
 
@@ -240,6 +212,38 @@ export class HetznerProvider implements CloudProvider {
   }
 
   // ---- internals -----------------------------------------------------------------------------
+
+  /**
+   * Everything a create resolves before its request, with read calls only (the catalogue, SSH keys):
+   * validateSpec and createInstance both come here, so they cannot disagree.
+   */
+  async #resolveCreate(spec: InstanceSpec, signal: AbortSignal | undefined): Promise<{ request: CreateServerRequest; resolved: ResolvedSpec }> {
+    throwIfAborted(signal, PROVIDER_NAME);
+    const resolved = resolveInstanceSpec(spec, { region: this.#config.location, provider: PROVIDER_NAME });
+    const labels = managedLabels(resolved.tags, PROVIDER_NAME);
+    if (resolved.userData !== undefined && Buffer.byteLength(resolved.userData) > MAX_USER_DATA_BYTES) {
+      throw new InvalidInputError('userData', `Hetzner accepts at most ${MAX_USER_DATA_BYTES} bytes of user data`, { provider: PROVIDER_NAME });
+    }
+    const warnings: string[] = [];
+    if (resolved.spot) {
+      if (this.#config.strict) {
+        throw new NotSupportedError('spot', 'Hetzner Cloud offers no spot or preemptible servers', { provider: PROVIDER_NAME });
+      }
+      warnings.push('spot not offered by hetzner; provisioned a regular server');
+    }
+    const type = await this.#catalog.checkServerType(
+      this.#catalog.typeFor(resolved.size, resolved.architecture),
+      resolved.architecture,
+      resolved.region,
+      signal,
+    );
+    const image = await this.#catalog.resolveImage(resolved.image, resolved.architecture, signal);
+    const sshKeyIds = await this.#sshKeyIds(resolved.sshKeys, signal);
+    return {
+      request: { name: resolved.name, serverType: type.name, location: resolved.region, image, sshKeyIds, userData: resolved.userData, labels },
+      resolved: { type: type.name, region: resolved.region, architecture: type.architecture, image: String(image), spot: false, warnings },
+    };
+  }
 
   /**
    * A create that never makes two of a thing: after an ambiguous failure (timeout, reset, 5xx, an

@@ -1,5 +1,6 @@
 /** Hetzner error answers -> StagelyErrors, and the rate-limit arithmetic. */
-import { createRedactor, isStagelyError } from '@stagely/provider-core';
+import { isStagelyError } from '@stagely/provider-core';
+import { createRedactor } from '@stagely/provider-core/provider';
 import { describe, expect, it } from 'vitest';
 import { fromHttpResponse, rateLimitWait, toStagelyError } from '../src/errors.js';
 

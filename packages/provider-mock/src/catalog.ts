@@ -12,7 +12,7 @@ import {
   type Size,
   type SizeOverrides,
   type SizeTable,
-} from '@stagely/provider-core';
+} from '@stagely/provider-core/provider';
 
 export const KNOWN_REGIONS = ['mock-1', 'mock-2'] as const;
 export type MockRegion = (typeof KNOWN_REGIONS)[number];

@@ -2,7 +2,7 @@
  * The mock's configuration. Validated with zod (the plugin's `configSchema`); a bad value is an
  * InvalidInputError naming the field, exactly as a real provider's config would be refused.
  */
-import { commonProviderConfigShape, parseProviderConfig } from '@stagely/provider-core';
+import { commonProviderConfigShape, parseProviderConfig } from '@stagely/provider-core/provider';
 import { z } from 'zod';
 import { KNOWN_REGIONS } from './catalog.js';
 

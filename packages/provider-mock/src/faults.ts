@@ -4,35 +4,29 @@
  * never changes state. Faults that only make sense on a create (quota, capacity) wait for one.
  */
 import {
-  AbortedError,
   ApiError,
-  ApplyError,
   AuthenticationError,
   CapacityError,
   ConflictError,
-  CredentialsError,
-  IncompatiblePluginError,
   InvalidInputError,
-  installCommand,
   isStagelyError,
   NetworkError,
   NotFoundError,
   NotSupportedError,
-  packageCandidates,
   PermissionDeniedError,
-  ProviderNotInstalledError,
   QuotaExceededError,
   RateLimitError,
   StagelyError,
   TimeoutError,
-  UnknownProviderError,
   type ErrorCode,
-} from '@stagely/provider-core';
+} from '@stagely/provider-core/provider';
 import { FAULT_KIND_CODES, type FaultKind } from '@stagely/provider-core/testing';
 
 export type { FaultKind };
-/** What `failNext` takes: one of the conformance suite's fault kinds, or any error code. */
-export type Fault = FaultKind | ErrorCode;
+/** Codes an API call can fail with; the others are the loader's, plan's or the caller's own. */
+export type ApiFaultCode = Exclude<ErrorCode, 'ABORTED' | 'CREDENTIALS' | 'UNKNOWN_PROVIDER' | 'PROVIDER_NOT_INSTALLED' | 'INCOMPATIBLE_PLUGIN' | 'APPLY_FAILED'>;
+/** What `failNext` takes: one of the conformance suite's fault kinds, or an API error code. */
+export type Fault = FaultKind | ApiFaultCode;
 
 /** The Retry-After the mock's 429 carries: short, so that retry tests stay fast. */
 export const RATE_LIMIT_RETRY_AFTER_MS = 50;
@@ -76,7 +70,7 @@ export function statusOf(error: unknown): number | undefined {
 }
 
 /** How each code fails, with core's class for it; a Record so that a new ErrorCode cannot be forgotten here. */
-const FAILURES: Record<ErrorCode, (operation: string) => StagelyError> = {
+const FAILURES: Record<ApiFaultCode, (operation: string) => StagelyError> = {
   AUTHENTICATION: () => new AuthenticationError('The mock API refused the credentials (401 Unauthorized)', p),
   PERMISSION_DENIED: (op) => new PermissionDeniedError(`The credentials may not perform ${op} (403 Forbidden)`, { ...p, details: { operation: op } }),
   RATE_LIMITED: () =>
@@ -90,19 +84,12 @@ const FAILURES: Record<ErrorCode, (operation: string) => StagelyError> = {
   TIMEOUT: (op) => new TimeoutError(op, 0, `${op}: the API did not answer in time`, p),
   NETWORK: (op) => new NetworkError(`${op}: connection reset by peer (ECONNRESET)`, p),
   API: (op) => new ApiError(`${op}: internal server error (500)`, 500, p),
-  ABORTED: () => new AbortedError(undefined, p),
-  CREDENTIALS: () => new CredentialsError('Sealed credentials cannot be opened', p),
-  UNKNOWN_PROVIDER: () => new UnknownProviderError('Unknown provider', p),
-  PROVIDER_NOT_INSTALLED: () => new ProviderNotInstalledError('mock', packageCandidates('mock'), installCommand('mock'), p),
-  INCOMPATIBLE_PLUGIN: () => new IncompatiblePluginError('Incompatible plugin', p),
-  APPLY_FAILED: () =>
-    new ApplyError({ environment: 'mock', created: [], deleted: [], skipped: [], failed: [], conflicts: [], aborted: false }, p),
 };
 
-export const FAULTS: readonly Fault[] = [...(Object.keys(FAULT_KIND_CODES) as FaultKind[]), ...(Object.keys(FAILURES) as ErrorCode[])];
+export const FAULTS: readonly Fault[] = [...(Object.keys(FAULT_KIND_CODES) as FaultKind[]), ...(Object.keys(FAILURES) as ApiFaultCode[])];
 
-export function faultCode(fault: Fault): ErrorCode {
-  return fault in FAULT_KIND_CODES ? FAULT_KIND_CODES[fault as FaultKind] : (fault as ErrorCode);
+export function faultCode(fault: Fault): ApiFaultCode {
+  return (fault in FAULT_KIND_CODES ? FAULT_KIND_CODES[fault as FaultKind] : fault) as ApiFaultCode;
 }
 
 /** The error that `fault` makes a request for `operation` fail with. */

@@ -2,7 +2,7 @@
  * @stagely/provider-mock: the in-memory reference provider. The default export is the plugin
  * (`registry.get('mock', config)`); `createMockProvider` builds one directly, e.g. in tests.
  */
-import { definePlugin, type Capabilities } from '@stagely/provider-core';
+import { definePlugin, type Capabilities } from '@stagely/provider-core/provider';
 import { mockConfigSchema, type ResolvedMockConfig } from './config.js';
 import { MockProvider, PROVIDER_NAME } from './provider.js';
 

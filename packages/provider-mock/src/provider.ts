@@ -1,6 +1,6 @@
 /**
- * MockProvider: the reference CloudProvider. It keeps every rule of the contract (DESIGN §2, §3,
- * §5) against a simulated cloud held in memory or in a state file, so that real providers can be
+ * MockProvider: the reference CloudProvider. It keeps every rule of the contract, the errors and the
+ * mechanics (docs/architecture.md) against a simulated cloud held in memory or in a state file, so that real providers can be
  * compared with it and tests can run without a cloud.
  *
  * Shape of every call, as a real provider would do it: validate locally (no request for bad
@@ -40,15 +40,16 @@ import {
   type Op,
   type ProviderContext,
   type Redactor,
+  type ResolvedSpec,
   type Snapshot,
   type SshKey,
   type WaitOptions,
-} from '@stagely/provider-core';
+} from '@stagely/provider-core/provider';
 import { Catalog } from './catalog.js';
 import { parseMockConfig, type MockConfig, type ResolvedMockConfig } from './config.js';
 import { FaultQueue, faultError, statusOf, type Fault } from './faults.js';
 import { allocatePublicIp, privateIpFor } from './ips.js';
-import { createStore, isLive, type MockState, type StateStore, type StoredInstance, type StoredSnapshot } from './state.js';
+import { createStore, emptyState, isLive, type MockState, type StateStore, type StoredInstance, type StoredSnapshot } from './state.js';
 
 export const PROVIDER_NAME = 'mock';
 /** The token that makes every call fail with AUTHENTICATION. */
@@ -122,6 +123,18 @@ export class MockProvider implements CloudProvider {
   validateCredentials(o?: Op): Promise<void> {
     return this.#guard(async () => {
       await this.#call('validateCredentials', 'account.get', o, () => undefined);
+    });
+  }
+
+  validateSpec(spec: InstanceSpec, o?: Op): Promise<ResolvedSpec> {
+    return this.#guard(async () => {
+      throwIfAborted(o?.signal, PROVIDER_NAME);
+      const plan = this.#planCreate(spec);
+      // The one check that needs the cloud's state: a snapshot image must exist (a read request).
+      const image = 'snapshot' in plan.image
+        ? await this.#call('validateSpec', 'images.get', o, () => this.#store.read((state) => this.#imageFor(state, plan)))
+        : this.#imageFor(emptyState(), plan);
+      return { type: plan.type, region: plan.region, architecture: plan.architecture, image, spot: plan.spot, warnings: [...plan.warnings] };
     });
   }
 
@@ -435,20 +448,7 @@ export class MockProvider implements CloudProvider {
         details: { limit: this.#quota, live: live.length },
       });
     }
-    let image: string;
-    if ('snapshot' in plan.image) {
-      const ref = plan.image.snapshot;
-      const snapshot = state.snapshots.find((s) => s.id === ref || s.name === ref);
-      if (!snapshot) {
-        throw new InvalidInputError('image', `Unknown snapshot "${ref}"`, p);
-      }
-      if (snapshot.architecture !== plan.architecture) {
-        throw new InvalidInputError('image', `Snapshot "${ref}" is ${snapshot.architecture}, the instance ${plan.architecture}`, p);
-      }
-      image = snapshot.id;
-    } else {
-      image = this.#catalog.resolveImage(plan.image, plan.architecture);
-    }
+    const image = this.#imageFor(state, plan);
     const address = allocatePublicIp(new Set(live.map((i) => i.publicIp)), state.ipCursor);
     if (!address) throw new CapacityError(`No public IPv4 address is free in ${plan.region}`, p);
     state.ipCursor = address.cursor;
@@ -474,6 +474,18 @@ export class MockProvider implements CloudProvider {
     };
     state.instances.push(stored);
     return stored;
+  }
+
+  /** The image a create of `plan` boots: a snapshot in the store (checked), or the catalogue's. */
+  #imageFor(state: Readonly<MockState>, plan: CreatePlan): string {
+    if (!('snapshot' in plan.image)) return this.#catalog.resolveImage(plan.image, plan.architecture);
+    const ref = plan.image.snapshot;
+    const snapshot = state.snapshots.find((s) => s.id === ref || s.name === ref);
+    if (!snapshot) throw new InvalidInputError('image', `Unknown snapshot "${ref}"`, p);
+    if (snapshot.architecture !== plan.architecture) {
+      throw new InvalidInputError('image', `Snapshot "${ref}" is ${snapshot.architecture}, the instance ${plan.architecture}`, p);
+    }
+    return snapshot.id;
   }
 
   #requireSnapshots(): void {

@@ -12,7 +12,7 @@
 import { randomBytes } from 'node:crypto';
 import { closeSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { ApiError, InvalidInputError, type Architecture } from '@stagely/provider-core';
+import { ApiError, InvalidInputError, type Architecture } from '@stagely/provider-core/provider';
 
 export interface StoredInstance {
   id: string;

@@ -3,7 +3,7 @@
  * messages and provider events to stderr, colour per stream, and every line scrubbed of the secrets
  * the CLI knows of (values read from `<field>_env` variables) before it is written.
  */
-import { createRedactor, type Redactor } from '@stagely/provider-core';
+import { createRedactor, type Redactor } from '@stagely/provider-core/provider';
 import pc from 'picocolors';
 
 export type Colors = ReturnType<typeof pc.createColors>;

@@ -5,7 +5,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
-import { fieldPath } from '@stagely/provider-core';
+import { fieldPath } from '@stagely/provider-core/provider';
 import { LineCounter, parseDocument, type Document } from 'yaml';
 import type { z } from 'zod';
 import { ConfigFileError, type ConfigProblem } from './errors.js';

@@ -4,10 +4,9 @@
  */
 import { inspect } from 'node:util';
 import { expect } from 'vitest';
-import { ARCHITECTURES, MANAGED_BY_TAG, MANAGED_BY_VALUE, type CloudProvider, type Instance, type InstanceState } from '../contract.js';
-import { isStagelyError, type ErrorCode, type StagelyError } from '../errors.js';
+import { ARCHITECTURES, INSTANCE_STATES, MANAGED_BY_TAG, MANAGED_BY_VALUE, type CloudProvider, type Instance } from '../contract/contract.js';
+import { isStagelyError, type ErrorCode, type StagelyError } from '../contract/errors.js';
 
-const INSTANCE_STATES: readonly InstanceState[] = ['pending', 'running', 'stopping', 'stopped', 'terminated', 'unknown'];
 
 function describeValue(value: unknown): string {
   if (isStagelyError(value)) return `${value.name} ${value.code}: ${value.message}`;
@@ -104,16 +103,17 @@ export function expectInstanceShape(instance: Instance, provider: CloudProvider,
   expect(instance.tags, 'instance.tags').toMatchObject({ ...expected.tags, [MANAGED_BY_TAG]: MANAGED_BY_VALUE });
 }
 
-/** `getInstance(id)` says the instance is gone: null, or state 'terminated'. */
+/** `getInstance(id)` says the instance no longer runs: null, or state 'terminating' / 'terminated'. */
 export async function expectGone(provider: CloudProvider, id: string): Promise<void> {
   const after = await provider.getInstance(id);
-  if (after !== null) expect(after.state, `instance ${id} after terminate`).toBe('terminated');
+  if (after !== null) expect(['terminating', 'terminated'], `instance ${id} after terminate`).toContain(after.state);
 }
 
 /** No live instance carries `tags`: what the test created was removed (or never made). */
 export async function expectNothingListed(provider: CloudProvider, tags: Record<string, string>, why: string): Promise<void> {
   const listed = await provider.listInstances({ tags });
-  expect(listed.map((i) => `${i.id} (${i.state})`), why).toEqual([]);
+  const live = listed.filter((i) => i.state !== 'terminating');
+  expect(live.map((i) => `${i.id} (${i.state})`), why).toEqual([]);
 }
 
 /** Ids of `instances`, checking that listing did not return one twice. */

@@ -5,8 +5,8 @@
  */
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll } from 'vitest';
-import type { CloudProvider, InstanceSpec } from '../contract.js';
-import type { StagelyEvent } from '../events.js';
+import type { CloudProvider, InstanceSpec } from '../contract/contract.js';
+import type { StagelyEvent } from '../contract/events.js';
 import type { ConformanceOptions, FaultKind } from './options.js';
 import { withOverrides } from '../testing/with-overrides.js';
 
@@ -171,7 +171,7 @@ async function terminateRun(provider: CloudProvider, created: Set<string>, runLa
   for (const id of ids) {
     try {
       const instance = await provider.getInstance(id).catch(() => undefined);
-      if (instance === null || instance?.state === 'terminated') continue;
+      if (instance === null || instance?.state === 'terminated' || instance?.state === 'terminating') continue;
       await provider.terminateInstance(id);
     } catch (error) {
       problems.push(`${id} (${error instanceof Error ? error.message : String(error)})`);

@@ -1,8 +1,16 @@
 /**
- * `@stagely/provider-core/conformance`: the suite every provider runs (DESIGN §7). It needs vitest
+ * `@stagely/provider-core/conformance`: the suite every provider runs (docs/architecture.md, "Testing"). It needs vitest
  * (an optional peer dependency) and is meant to be called from a provider's test file.
  */
-export type { ConformanceHooks, ConformanceOptions, FaultKind, ProviderOverrides } from './options.js';
+export type {
+  BackendInstance,
+  ConformanceHooks,
+  ConformanceOptions,
+  FaultKind,
+  LostOperation,
+  ProviderOverrides,
+  RequestBudget,
+} from './options.js';
 export { GROUP_NAMES, type GroupKey, type GroupName } from './group-names.js';
 export { CASE_TAG, RUN_TAG } from './context.js';
 export { CONFORMANCE_GROUPS, describeProviderConformance } from './suite.js';

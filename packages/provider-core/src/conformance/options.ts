@@ -3,8 +3,8 @@
  * has a default or gates a group; a group whose hook is absent says so in its test name rather
  * than passing silently.
  */
-import type { CloudProvider } from '../contract.js';
-import type { EventSink } from '../events.js';
+import type { Architecture, CloudProvider, InstanceState } from '../contract/contract.js';
+import type { EventSink } from '../contract/events.js';
 import type { FaultKind } from '../testing/fault-kinds.js';
 
 export type { FaultKind };
@@ -22,6 +22,47 @@ export interface ConformanceHooks<P extends CloudProvider = CloudProvider> {
   seedUnmanagedInstance?(provider: P): Promise<{ id: string; name: string }>;
   /** Runs after each group: removes leftovers (live runs: the sweeper). */
   cleanup?(provider: P): void | Promise<void>;
+  /**
+   * The backend carries out the next `times` calls of `operation` but the client never gets the answer
+   * (a reset, or a gateway error in its place): the case that makes retrying a create dangerous.
+   */
+  loseResponse?(operation: LostOperation, times: number, provider: P): void | Promise<void>;
+  /** What the backend really holds for an instance (a fake's store, or live from the API); null: nothing. */
+  inspect?(id: string, provider: P): Promise<BackendInstance | null>;
+  /** From now on, each new instance answers "not found" to status calls for `ms` after its create. */
+  notFoundFor?(ms: number, provider: P): void | Promise<void>;
+  /**
+   * Puts the backend under a request budget (`requests` per `windowMs`), answering its API's 429 with its
+   * rate-limit headers beyond it; `undefined` lifts it.
+   */
+  rateLimit?(budget: RequestBudget | undefined, provider: P): void | Promise<void>;
+}
+
+/** Operations whose answer `loseResponse` can lose. */
+export type LostOperation = 'create' | 'terminate' | 'snapshot';
+
+export interface RequestBudget {
+  requests: number;
+  windowMs: number;
+}
+
+/** An instance as the backend holds it, in the contract's words where they exist. */
+export interface BackendInstance {
+  id: string;
+  /** The backend's phase in the contract's words: `running` / `pending` still run; `terminating` / `terminated` do not. */
+  state: InstanceState;
+  /** Decoded to the contract's tags, `managed-by` included. */
+  tags: Record<string, string>;
+  /** Names of the SSH keys the instance was created with. */
+  sshKeys: string[];
+  /** The user data as the caller gave it (decoded), or null. */
+  userData: string | null;
+  /** Native type, region and image reference as the create request gave them. */
+  type: string;
+  region: string;
+  image: string;
+  architecture?: Architecture;
+  spot?: boolean;
 }
 
 export interface ProviderOverrides {

@@ -16,7 +16,7 @@ import { describeTerminateGroup } from './groups/terminate.js';
 import { describeTimeoutGroup } from './groups/timeout.js';
 import { describeUnmanagedGroup } from './groups/unmanaged.js';
 import type { GroupKey } from './group-names.js';
-import type { CloudProvider } from '../contract.js';
+import type { CloudProvider } from '../contract/contract.js';
 import type { ConformanceOptions } from './options.js';
 
 export const CONFORMANCE_GROUPS: Readonly<Record<GroupKey, (options: ConformanceOptions) => void>> = {

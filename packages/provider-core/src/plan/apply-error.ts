@@ -2,7 +2,7 @@
  * A partial failure of `apply`: what was created, deleted and skipped, and what failed with which
  * error. Everything is also in `details`, so `toJSON()` carries the whole account.
  */
-import { StagelyError } from '../errors.js';
+import { StagelyError } from '../contract/errors.js';
 import type { AppliedInstance, ApplyFailure, PlanConflict } from './types.js';
 
 /** Failures named in the message; all of them are in `failed`. */

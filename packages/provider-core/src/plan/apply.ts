@@ -1,16 +1,17 @@
 /**
- * `apply(provider, plan, opts)` (DESIGN §6): carries a plan out. Deletes, replacements and creates run
+ * `apply(provider, plan, opts)` (docs/architecture.md, "Plan and apply"): carries a plan out. Deletes, replacements and creates run
  * through one bounded queue (deletes are queued first, so they free quota for the creates); every create
  * goes through `provisionInstance` (create, wait until ready, terminate on any failure), so a host that
  * fails leaves no half-made instance behind. Idempotent: a create whose host already exists and matches
  * is skipped, and terminating an instance that is already gone succeeds.
  */
 import pLimit from 'p-limit';
-import { abortedError, throwIfAborted } from '../abort.js';
-import type { CloudProvider, Instance, InstanceSpec, Op } from '../contract.js';
-import { ConflictError, InvalidInputError, isStagelyError } from '../errors.js';
-import { provisionInstance } from '../provision.js';
-import { createRedactor } from '../redact.js';
+import { abortedError, throwIfAborted } from '../runtime/abort.js';
+import type { CloudProvider, Instance, InstanceSpec, Op } from '../contract/contract.js';
+import { ConflictError, InvalidInputError, isStagelyError } from '../contract/errors.js';
+import { isGoing } from './going.js';
+import { provisionInstance } from '../runtime/provision.js';
+import { createRedactor } from '../authoring/redact.js';
 import { ApplyError } from './apply-error.js';
 import { differences, type CreateSpec } from './compare.js';
 import { validatePlan } from './schema.js';
@@ -49,7 +50,7 @@ export async function apply(provider: CloudProvider, plan: Plan, options: ApplyO
   if (valid.create.length + valid.replace.length > 0) {
     for (const instance of await provider.listInstances({ tags: { [ENV_TAG]: environment } }, op)) {
       const host = instance.tags[HOST_TAG];
-      if (host === undefined || instance.state === 'terminated') continue;
+      if (host === undefined || isGoing(instance)) continue;
       current.set(host, [...(current.get(host) ?? []), instance]);
     }
   }

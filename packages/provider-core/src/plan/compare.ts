@@ -2,7 +2,7 @@
  * Builds the exact create spec for a host, and compares an existing instance with it. Both plan and
  * apply use these, so "matches" means the same thing when planning and when re-checking before a create.
  */
-import { DEFAULT_IMAGE, type Instance } from '../contract.js';
+import { DEFAULT_IMAGE, type Instance } from '../contract/contract.js';
 import {
   ARCH_TAG,
   ENV_TAG,

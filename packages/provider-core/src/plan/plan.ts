@@ -1,12 +1,13 @@
 /**
- * `plan(provider, desired, opts)` (DESIGN §6): what apply would change to make the environment match
+ * `plan(provider, desired, opts)` (docs/architecture.md, "Plan and apply"): what apply would change to make the environment match
  * the file. Reads only (one `listInstances`), and is deterministic: the same input and observed state
  * give a byte-identical plan, every list sorted by name (then instance id).
  */
-import { throwIfAborted } from '../abort.js';
-import type { CloudProvider, Instance } from '../contract.js';
-import { InvalidInputError } from '../errors.js';
+import { throwIfAborted } from '../runtime/abort.js';
+import type { CloudProvider, Instance } from '../contract/contract.js';
+import { InvalidInputError } from '../contract/errors.js';
 import { createSpecFor, differences, instanceName, type CreateSpec } from './compare.js';
+import { isGoing } from './going.js';
 import { validateDesiredEnvironment } from './schema.js';
 import { ENV_TAG, HOST_TAG } from './tags.js';
 import type { ConflictPolicy, DesiredEnvironment, Plan, PlanDelete, PlanOptions } from './types.js';
@@ -48,7 +49,7 @@ export function planFromObserved(
   // Instances per host, in a stable order; a provider whose tag filter is loose cannot mislead us.
   const byHost = new Map<string | null, Instance[]>();
   for (const instance of observed) {
-    if (instance.tags[ENV_TAG] !== environment || instance.state === 'terminated') continue;
+    if (instance.tags[ENV_TAG] !== environment || isGoing(instance)) continue;
     const host = instance.tags[HOST_TAG] ?? null;
     const group = byHost.get(host);
     if (group) group.push(instance);

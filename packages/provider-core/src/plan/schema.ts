@@ -4,8 +4,8 @@
  * `field` names the path, e.g. `hosts[3].name`.
  */
 import { z } from 'zod';
-import { InvalidInputError } from '../errors.js';
-import { instanceSpecSchema, issueField } from '../spec.js';
+import { InvalidInputError } from '../contract/errors.js';
+import { instanceSpecSchema, issueField } from '../authoring/instance-spec.js';
 import { ENV_TAG, HOST_TAG, RESERVED_TAGS } from './tags.js';
 import type { DesiredEnvironment, Plan } from './types.js';
 

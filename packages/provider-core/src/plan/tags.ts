@@ -8,7 +8,7 @@
  * `/`, DigitalOcean `.`).
  */
 import { createHash } from 'node:crypto';
-import type { ImageSpec, InstanceSpec } from '../contract.js';
+import type { ImageSpec, InstanceSpec } from '../contract/contract.js';
 
 export const ENV_TAG = 'stagely-env';
 export const HOST_TAG = 'stagely-host';

@@ -1,9 +1,9 @@
 /**
- * The shapes of declarative environments (DESIGN §6): what the user wants (`DesiredEnvironment`),
+ * The shapes of declarative environments (docs/architecture.md, "Plan and apply"): what the user wants (`DesiredEnvironment`),
  * what would change (`Plan`), and what `apply` reports. A plan is plain JSON (no Dates, no
  * undefined values) so that it can be printed, saved and compared byte for byte.
  */
-import type { InstanceSpec } from '../contract.js';
+import type { InstanceSpec } from '../contract/contract.js';
 
 /** One host of an environment: an InstanceSpec whose `name` is the host's name within it. */
 export interface HostSpec extends InstanceSpec {

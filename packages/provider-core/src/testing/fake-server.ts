@@ -1,5 +1,5 @@
 /**
- * A loopback HTTP server for stateful fake cloud APIs (DESIGN §7): the real SDK talks to it over
+ * A loopback HTTP server for stateful fake cloud APIs (docs/architecture.md, "Testing"): the real SDK talks to it over
  * 127.0.0.1, so its serialisation and error parsing are exercised. Routes match on method, a path
  * pattern, and optionally a form/query `Action` (EC2's query protocol posts everything to `/`).
  * Every call goes through the fault plan and is written to the request log; every answer, injected

@@ -2,7 +2,7 @@
  * The faults the conformance suite asks a provider's test double to inject, and the error code each
  * must surface as. Here, not in ./conformance, so that fakes and the mock need no vitest.
  */
-import type { ErrorCode } from '../errors.js';
+import type { ErrorCode } from '../contract/errors.js';
 
 export type FaultKind =
   | 'unauthorized' // 401: AUTHENTICATION

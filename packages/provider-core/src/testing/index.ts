@@ -1,6 +1,6 @@
 /**
  * `@stagely/provider-core/testing`: the kit that providers' stateful fake cloud APIs are built on
- * (DESIGN §7): a loopback HTTP server with routes, a request log and a fault plan; an instance
+ * (docs/architecture.md, "Testing"): a loopback HTTP server with routes, a request log and a fault plan; an instance
  * lifecycle driven by an injectable clock; pagination helpers.
  */
 export { startFakeServer } from './fake-server.js';

@@ -13,7 +13,7 @@
  *   create response is read instead, and everything after it works by id.
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { ApiError, emit, isStagelyError, type EventSink, type Redactor } from '@stagely/provider-core';
+import { ApiError, emit, isStagelyError, type EventSink, type Redactor } from '@stagely/provider-core/provider';
 import type { AxiosResponse, InternalAxiosRequestConfig } from 'axios';
 import hcloud, { type Client, type ListParams } from 'hcloud-js';
 import type { z } from 'zod';

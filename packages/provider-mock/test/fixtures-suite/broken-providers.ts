@@ -2,7 +2,8 @@
  * Mocks broken in one way each, as a provider author might break them. Each wraps a healthy
  * MockProvider (test controls pass through) and replaces one behaviour.
  */
-import { AuthenticationError, isStagelyError, NotFoundError, PermissionDeniedError, raceAbort, type Instance } from '@stagely/provider-core';
+import { AuthenticationError, isStagelyError, NotFoundError, PermissionDeniedError, type Instance } from '@stagely/provider-core';
+import { raceAbort } from '@stagely/provider-core/provider';
 import { withOverrides } from '@stagely/provider-core/testing';
 import type { MockProvider } from '../../src/index.js';
 import type { Variant } from './variants.js';

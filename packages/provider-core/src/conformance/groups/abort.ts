@@ -1,10 +1,10 @@
 /** An aborted call rejects with AbortedError and leaves nothing behind. */
 import { describe, expect, it } from 'vitest';
-import { provisionInstance } from '../../provision.js';
+import { provisionInstance } from '../../runtime/provision.js';
 import { GROUP_NAMES } from '../group-names.js';
 import { expectGone, expectNothingListed, expectStagelyError } from '../assertions.js';
 import { setupGroup } from '../context.js';
-import type { CloudProvider } from '../../contract.js';
+import type { CloudProvider } from '../../contract/contract.js';
 import type { ConformanceOptions } from '../options.js';
 import { withOverrides } from '../../testing/with-overrides.js';
 

@@ -4,7 +4,7 @@
  * strict provider always refuses.
  */
 import { describe, expect, it } from 'vitest';
-import type { CloudProvider, Instance, InstanceSpec } from '../../contract.js';
+import type { CloudProvider, Instance, InstanceSpec } from '../../contract/contract.js';
 import { GROUP_NAMES } from '../group-names.js';
 import { expectInstanceShape, expectNotSupported, expectNothingListed } from '../assertions.js';
 import { setupGroup, type GroupContext } from '../context.js';

@@ -1,6 +1,6 @@
 /** The provider speaks contract v1 and describes itself truthfully. */
 import { describe, expect, it } from 'vitest';
-import { ARCHITECTURES, CONTRACT_VERSION, PROVIDER_METHODS, type CloudProvider } from '../../contract.js';
+import { ARCHITECTURES, CONTRACT_VERSION, PROVIDER_METHODS, type CloudProvider } from '../../contract/contract.js';
 import { GROUP_NAMES } from '../group-names.js';
 import { setupGroup } from '../context.js';
 import type { ConformanceOptions } from '../options.js';

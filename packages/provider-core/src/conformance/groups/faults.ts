@@ -4,8 +4,8 @@
  * Persisting faults outlast any bounded retry policy, so the provider's policy should be fast here.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import type { CloudProvider } from '../../contract.js';
-import type { StagelyError } from '../../errors.js';
+import type { CloudProvider } from '../../contract/contract.js';
+import type { StagelyError } from '../../contract/errors.js';
 import { FAULT_KIND_CODES } from '../../testing/fault-kinds.js';
 import { GROUP_NAMES } from '../group-names.js';
 import { expectNoSecretsInError, expectNoSecretsInEvents, expectNothingListed, expectStagelyError } from '../assertions.js';

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { GROUP_NAMES } from '../group-names.js';
 import { expectNotSupported } from '../assertions.js';
 import { setupGroup } from '../context.js';
-import type { CloudProvider } from '../../contract.js';
+import type { CloudProvider } from '../../contract/contract.js';
 import type { ConformanceOptions } from '../options.js';
 
 export function describeSnapshotsGroup<P extends CloudProvider>(options: ConformanceOptions<P>): void {

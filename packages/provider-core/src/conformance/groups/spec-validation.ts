@@ -1,6 +1,6 @@
 /** A bad spec is refused before anything is created, with an InvalidInputError naming the field. */
 import { describe, it } from 'vitest';
-import type { InstanceSpec, CloudProvider } from '../../contract.js';
+import type { InstanceSpec, CloudProvider } from '../../contract/contract.js';
 import { GROUP_NAMES } from '../group-names.js';
 import { expectInvalidInput, expectNothingListed } from '../assertions.js';
 import { setupGroup } from '../context.js';

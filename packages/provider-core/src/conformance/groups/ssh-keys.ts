@@ -1,7 +1,7 @@
 /** SSH keys: listed and usable at create when offered; NotSupported behaviour when not. */
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import type { Instance, CloudProvider } from '../../contract.js';
+import type { Instance, CloudProvider } from '../../contract/contract.js';
 import { GROUP_NAMES } from '../group-names.js';
 import { expectInstanceShape, expectInvalidInput, expectNotSupported, expectNothingListed } from '../assertions.js';
 import { setupGroup } from '../context.js';

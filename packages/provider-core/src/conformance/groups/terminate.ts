@@ -3,7 +3,7 @@ import { describe, it } from 'vitest';
 import { GROUP_NAMES } from '../group-names.js';
 import { expectGone, expectNothingListed } from '../assertions.js';
 import { setupGroup } from '../context.js';
-import type { CloudProvider } from '../../contract.js';
+import type { CloudProvider } from '../../contract/contract.js';
 import type { ConformanceOptions } from '../options.js';
 
 export function describeTerminateGroup<P extends CloudProvider>(options: ConformanceOptions<P>): void {

@@ -1,10 +1,10 @@
 /** Waiting past its limit is a TimeoutError; provisionInstance then removes what it made. */
 import { describe, expect, it } from 'vitest';
-import { provisionInstance } from '../../provision.js';
+import { provisionInstance } from '../../runtime/provision.js';
 import { GROUP_NAMES } from '../group-names.js';
 import { expectNothingListed, expectStagelyError } from '../assertions.js';
 import { setupGroup } from '../context.js';
-import type { CloudProvider } from '../../contract.js';
+import type { CloudProvider } from '../../contract/contract.js';
 import type { ConformanceOptions } from '../options.js';
 
 export function describeTimeoutGroup<P extends CloudProvider>(options: ConformanceOptions<P>): void {

@@ -1,6 +1,6 @@
 /** listInstances only ever returns instances this library manages (managed-by=stagely). */
 import { describe, expect, it } from 'vitest';
-import { MANAGED_BY_TAG, MANAGED_BY_VALUE, type CloudProvider } from '../../contract.js';
+import { MANAGED_BY_TAG, MANAGED_BY_VALUE, type CloudProvider } from '../../contract/contract.js';
 import { GROUP_NAMES } from '../group-names.js';
 import { setupGroup } from '../context.js';
 import type { ConformanceOptions } from '../options.js';

@@ -1,10 +1,10 @@
 /**
- * Plugins (DESIGN §4). A provider package default-exports `definePlugin({...})`; the registry
+ * Plugins (docs/architecture.md, "Plugins and the registry"). A provider package default-exports `definePlugin({...})`; the registry
  * validates config with `configSchema` (any Standard Schema, e.g. zod) before calling `create`.
  */
 import type { StandardSchemaV1 } from '@standard-schema/spec';
-import type { Capabilities, CloudProvider, ContractVersion } from './contract.js';
-import type { EventSink } from './events.js';
+import type { Capabilities, CloudProvider, ContractVersion } from '../contract/contract.js';
+import type { EventSink } from '../contract/events.js';
 
 /** What core hands to a provider when it creates one. */
 export interface ProviderContext {

@@ -1,5 +1,5 @@
 /**
- * Credentials at rest (DESIGN §4): a config, or one field of it, sealed with AES-256-GCM into
+ * Credentials at rest (docs/architecture.md, "Plugins and the registry"): a config, or one field of it, sealed with AES-256-GCM into
  * `stagely:v1:<iv>.<ciphertext>.<tag>` (each part base64url), with a random 96-bit IV and the
  * provider's name as associated data, so a value sealed for one provider does not open for another.
  * node:crypto only.
@@ -11,7 +11,7 @@
  * No error here ever contains a key or a plaintext.
  */
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
-import { CredentialsError, InvalidInputError } from './errors.js';
+import { CredentialsError, InvalidInputError } from '../contract/errors.js';
 
 export const SEALED_PREFIX = 'stagely:v1:';
 

@@ -5,8 +5,8 @@
  */
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
-import { ARCHITECTURES, DEFAULT_IMAGE, SIZES, type Architecture, type ImageSpec, type InstanceSpec } from './contract.js';
-import { InvalidInputError } from './errors.js';
+import { ARCHITECTURES, DEFAULT_IMAGE, SIZES, type Architecture, type ImageSpec, type InstanceSpec } from '../contract/contract.js';
+import { InvalidInputError } from '../contract/errors.js';
 
 const nonEmpty = z.string().trim().min(1, 'must not be empty');
 

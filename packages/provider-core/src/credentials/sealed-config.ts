@@ -4,8 +4,8 @@
  * (`{ token: { sealed } , region: 'fsn1' }`) or the whole config (`{ sealed }` at the root).
  * Opened values are not searched again.
  */
-import { CredentialsError, InvalidInputError, isStagelyError } from './errors.js';
-import { isPlainObject } from './canonical.js';
+import { CredentialsError, InvalidInputError, isStagelyError } from '../contract/errors.js';
+import { isPlainObject } from '../plugins/canonical.js';
 import { openCredentials, type EncryptionKeyRing } from './credentials.js';
 
 export interface OpenedConfig {

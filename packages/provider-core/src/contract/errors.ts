@@ -1,5 +1,5 @@
 /**
- * The error model (DESIGN §3). Every failure that leaves a provider is a StagelyError with a stable
+ * The error model (docs/architecture.md, "Errors"). Every failure that leaves a provider is a StagelyError with a stable
  * `code`. Recognise errors with `StagelyError.isInstance(e)` / `isStagelyError(e, code)`, which work
  * across two installed copies of core (a `Symbol.for` marker), never with `instanceof` alone.
  *

@@ -1,11 +1,11 @@
 /**
- * The one retry loop (DESIGN §5): exponential backoff with full jitter, honours `retryAfterMs`,
+ * The one retry loop (docs/architecture.md, "Provider mechanics"): exponential backoff with full jitter, honours `retryAfterMs`,
  * retries only retryable StagelyErrors, bounded in attempts and total time, abortable.
  * Providers turn their SDK's own retries off so that retries never multiply.
  */
 import { sleep, throwIfAborted } from './abort.js';
-import { emit, type EventSink } from './events.js';
-import { InvalidInputError, isStagelyError } from './errors.js';
+import { emit, type EventSink } from '../contract/events.js';
+import { InvalidInputError, isStagelyError } from '../contract/errors.js';
 
 export interface RetryPolicy {
   /** Total attempts including the first; default 5. */

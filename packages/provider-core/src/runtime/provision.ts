@@ -2,8 +2,8 @@
  * `provisionInstance`: create, wait until ready, and on any failure, timeout or abort terminate
  * what was created (unless `keepOnFailure`). No instance may leak.
  */
-import type { CloudProvider, Instance, InstanceSpec } from './contract.js';
-import { isStagelyError } from './errors.js';
+import type { CloudProvider, Instance, InstanceSpec } from '../contract/contract.js';
+import { isStagelyError } from '../contract/errors.js';
 import { withRetry } from './retry.js';
 
 export interface ProvisionOptions {

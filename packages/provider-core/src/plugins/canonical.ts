@@ -7,7 +7,7 @@
  * The text is for hashing, not for parsing back.
  */
 import { createHash } from 'node:crypto';
-import { InvalidInputError } from './errors.js';
+import { InvalidInputError } from '../contract/errors.js';
 
 const identities = new WeakMap<object, number>();
 const symbolIdentities = new Map<symbol, number>();

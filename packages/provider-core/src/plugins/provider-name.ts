@@ -1,5 +1,5 @@
 /**
- * Provider names and the package names they map to (DESIGN §4).
+ * Provider names and the package names they map to (docs/architecture.md, "Plugins and the registry").
  *
  * - `hetzner`                      -> `@stagely/provider-hetzner`, then `stagely-provider-hetzner`
  * - `@acme/foo`                    -> `@acme/stagely-provider-foo`
@@ -8,7 +8,7 @@
  * A name must be a valid npm package name (lowercase, no spaces, no path segments): it ends up in
  * `import()`, so `../x`, `/abs/path` or `node:fs` are refused before anything is imported.
  */
-import { UnknownProviderError } from './errors.js';
+import { UnknownProviderError } from '../contract/errors.js';
 
 const PACKAGE_NAME = /^(?:@[a-z0-9~-][a-z0-9._~-]*\/)?[a-z0-9~-][a-z0-9._~-]*$/;
 const MAX_PACKAGE_NAME_LENGTH = 214;

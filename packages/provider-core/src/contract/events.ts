@@ -1,5 +1,5 @@
 /**
- * Events (DESIGN §5): libraries do not print. Providers and core report what they do through
+ * Events (docs/architecture.md, "Provider mechanics"): libraries do not print. Providers and core report what they do through
  * `context.events?.(event)`; the CLI renders them. No event ever carries a credential.
  */
 import type { InstanceState } from './contract.js';

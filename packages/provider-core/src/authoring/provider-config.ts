@@ -1,12 +1,12 @@
 /**
- * Zod schemas for the config options every provider shares (DESIGN §4): `endpoint`, `sizes`,
+ * Zod schemas for the config options every provider shares (docs/architecture.md, "Plugins and the registry"): `endpoint`, `sizes`,
  * `strict`, and the tuning knobs of core's retry loop and readiness schedule. Providers spread
  * `commonProviderConfigShape` into their own schema so the options read and fail the same way.
  */
 import { z } from 'zod';
-import { ARCHITECTURES, SIZES, type Architecture, type Size } from './contract.js';
-import { InvalidInputError } from './errors.js';
-import { issueField } from './spec.js';
+import { ARCHITECTURES, SIZES, type Architecture, type Size } from '../contract/contract.js';
+import { InvalidInputError } from '../contract/errors.js';
+import { issueField } from './instance-spec.js';
 
 const millis = z.number().int().min(0);
 

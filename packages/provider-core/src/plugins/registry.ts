@@ -1,5 +1,5 @@
 /**
- * The provider registry (DESIGN §4): turns a provider name and a config into a ready CloudProvider.
+ * The provider registry (docs/architecture.md, "Plugins and the registry"): turns a provider name and a config into a ready CloudProvider.
  *
  * `get(name, config)`:
  * 1. finds the plugin: one registered (by name or package name), else imports it on demand (see
@@ -14,17 +14,17 @@
  * secrets scrubbed from its message (and the original as `cause` unless it mentioned a secret).
  */
 import { canonicalHash } from './canonical.js';
-import type { Capabilities, CloudProvider } from './contract.js';
-import { parseKeyRing, type EncryptionKeyRing } from './credentials.js';
+import type { Capabilities, CloudProvider } from '../contract/contract.js';
+import { parseKeyRing, type EncryptionKeyRing } from '../credentials/credentials.js';
 import { validateConfig } from './config-validation.js';
 import { discoverInstalledProviders, type DiscoverOptions, type InstalledProvider } from './discover.js';
-import { ConflictError, IncompatiblePluginError, isStagelyError } from './errors.js';
-import type { EventSink } from './events.js';
+import { ConflictError, IncompatiblePluginError, isStagelyError } from '../contract/errors.js';
+import type { EventSink } from '../contract/events.js';
 import { defaultImporter, loadPlugin, type Importer, type LoadedPlugin } from './loader.js';
 import { assertValidPlugin, missingProviderMethod, type AnyPlugin } from './plugin-validation.js';
 import { assertProviderName } from './provider-name.js';
-import { createRedactor, type Redactor } from './redact.js';
-import { collectStrings, openSealedConfig } from './sealed-config.js';
+import { createRedactor, type Redactor } from '../authoring/redact.js';
+import { collectStrings, openSealedConfig } from '../credentials/sealed-config.js';
 
 /** Read when a config holds a sealed value and no `encryptionKey` was given; several keys comma-separated. */
 export const ENCRYPTION_KEY_ENV = 'STAGELY_ENCRYPTION_KEY';

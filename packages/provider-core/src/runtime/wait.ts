@@ -1,11 +1,11 @@
 /**
- * Waiting for readiness (DESIGN §5). Providers implement `waitUntilReady` with `pollUntilReady`,
+ * Waiting for readiness (docs/architecture.md, "Provider mechanics"). Providers implement `waitUntilReady` with `pollUntilReady`,
  * giving it their `getInstance`; the schedule is core's and is measured in bench/ (readiness).
  */
 import { sleep, throwIfAborted } from './abort.js';
-import { DEFAULT_WAIT_TIMEOUT_MS, isReady, type Instance, type Op } from './contract.js';
-import { InvalidInputError, NotFoundError, TimeoutError, isStagelyError } from './errors.js';
-import { emit, type EventSink } from './events.js';
+import { DEFAULT_WAIT_TIMEOUT_MS, isReady, type Instance, type Op } from '../contract/contract.js';
+import { InvalidInputError, NotFoundError, TimeoutError, isStagelyError } from '../contract/errors.js';
+import { emit, type EventSink } from '../contract/events.js';
 
 /**
  * How long to wait before the next status call, given how many were made, how long the wait has
@@ -88,7 +88,7 @@ export interface PollUntilReadyOptions extends Op {
 /**
  * Calls `getInstance(id)` on `schedule` until the instance is ready (running with a public IP).
  * Retryable errors in between count as a "not yet" (a rate limit's `retryAfterMs` is waited out);
- * a vanished or terminated instance is a NotFoundError; running out of time is a TimeoutError,
+ * a vanished, terminating or terminated instance is a NotFoundError; running out of time is a TimeoutError,
  * also when a status call is still in flight at the deadline; an abort is an AbortedError.
  */
 export async function pollUntilReady(
@@ -139,8 +139,8 @@ export async function pollUntilReady(
     last = instance;
     options.onPoll?.(instance ?? null);
 
-    if (instance === null || instance?.state === 'terminated') {
-      throw new NotFoundError(`Instance ${id} ${instance ? 'was terminated' : 'disappeared'} while waiting for it`, {
+    if (instance === null || instance?.state === 'terminated' || instance?.state === 'terminating') {
+      throw new NotFoundError(`Instance ${id} ${instance ? `was ${instance.state}` : 'disappeared'} while waiting for it`, {
         provider: options.provider,
         details: { instanceId: id },
       });

@@ -1,5 +1,5 @@
 /**
- * Imports a provider's plugin on demand (DESIGN §4). Only the chosen provider's package is imported,
+ * Imports a provider's plugin on demand (docs/architecture.md, "Plugins and the registry"). Only the chosen provider's package is imported,
  * so an application pays for (and needs installed) only the SDKs of the clouds it uses.
  *
  * `import(specifier)` resolves from the file that calls it. The default importer lives in core, so it
@@ -7,7 +7,7 @@
  * layouts). An application that bundles core, or keeps providers where core cannot see them, passes
  * its own importer, `(s) => import(s)` written in the app, so that resolution starts at the app.
  */
-import { IncompatiblePluginError, ProviderNotInstalledError } from './errors.js';
+import { IncompatiblePluginError, ProviderNotInstalledError } from '../contract/errors.js';
 import { pluginFromModule, type AnyPlugin } from './plugin-validation.js';
 import { installCommand, packageCandidates } from './provider-name.js';
 

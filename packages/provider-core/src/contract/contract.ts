@@ -1,6 +1,6 @@
 /**
- * The provider contract, version 1 (DESIGN §2). Every provider implements `CloudProvider`;
- * names and semantics here are shared by every package and are semver API.
+ * The provider contract, version 1 (docs/architecture.md, "The contract"). Every provider implements
+ * `CloudProvider`; names and semantics here are shared by every package and are semver API.
  */
 
 export const CONTRACT_VERSION = 1 as const;
@@ -12,7 +12,12 @@ export const SIZES: readonly Size[] = ['small', 'medium', 'large'];
 export type Architecture = 'amd64' | 'arm64';
 export const ARCHITECTURES: readonly Architecture[] = ['amd64', 'arm64'];
 
-export type InstanceState = 'pending' | 'running' | 'stopping' | 'stopped' | 'terminated' | 'unknown';
+/**
+ * `terminating`: the cloud accepted the delete and the instance no longer runs, but it is not gone yet
+ * (Hetzner `deleting`, EC2 `shutting-down`, a DigitalOcean droplet still answering after DELETE).
+ */
+export type InstanceState = 'pending' | 'running' | 'stopping' | 'stopped' | 'terminating' | 'terminated' | 'unknown';
+export const INSTANCE_STATES: readonly InstanceState[] = ['pending', 'running', 'stopping', 'stopped', 'terminating', 'terminated', 'unknown'];
 
 export type ImageSpec =
   | { ubuntu: string } // '22.04', '24.04' ... mapped by each provider, per region and arch
@@ -100,19 +105,40 @@ export interface ListFilter {
   tags?: Record<string, string>;
 }
 
+/** What a create of a spec would provision, as the provider's preflight resolved it. */
+export interface ResolvedSpec {
+  /** The provider's native type (`cx23`, `t3.small`). */
+  type: string;
+  region: string;
+  architecture: Architecture;
+  /** The provider's image reference (`ubuntu-24.04`, an AMI id or `resolve:ssm:...`). */
+  image: string;
+  spot: boolean;
+  warnings: string[];
+}
+
 export interface CloudProvider {
   readonly contractVersion: ContractVersion;
   readonly name: string;
   readonly capabilities: Capabilities;
   /** One light call; AuthenticationError if refused. */
   validateCredentials(o?: Op): Promise<void>;
+  /**
+   * Preflight: resolves everything `createInstance` would (type, region, image, SSH keys, tags, name,
+   * user data, capabilities and `strict`) with read calls only, and throws exactly the typed error
+   * that `createInstance` would throw for this spec. Both use one code path.
+   */
+  validateSpec(spec: InstanceSpec, o?: Op): Promise<ResolvedSpec>;
   /** Returns once the cloud accepted the request (not when the instance is ready). */
   createInstance(spec: InstanceSpec, o?: Op): Promise<Instance>;
   /** `null`: no such instance. A malformed id is an InvalidInputError. */
   getInstance(id: string, o?: Op): Promise<Instance | null>;
-  /** Only managed instances (managed-by=stagely), all pages, terminated ones left out. */
+  /** Only managed instances (managed-by=stagely), all pages; terminated ones left out, terminating ones in. */
   listInstances(filter?: ListFilter, o?: Op): Promise<Instance[]>;
-  /** Idempotent: an unknown or already terminated id succeeds. */
+  /**
+   * Idempotent: an unknown or already terminated id succeeds. Resolves once the instance is terminating
+   * or gone, never while it still runs.
+   */
   terminateInstance(id: string, o?: Op): Promise<void>;
   waitUntilReady(id: string, o?: WaitOptions): Promise<Instance>;
   createSnapshot(instanceId: string, name: string, o?: Op): Promise<Snapshot>;
@@ -125,6 +151,7 @@ export interface CloudProvider {
 /** Every method of CloudProvider: what a plugin's provider must have. */
 export const PROVIDER_METHODS = [
   'validateCredentials',
+  'validateSpec',
   'createInstance',
   'getInstance',
   'listInstances',

@@ -1,5 +1,5 @@
 /** Abort plumbing shared by every call: an aborted call rejects with AbortedError. */
-import { AbortedError, isStagelyError } from './errors.js';
+import { AbortedError, isStagelyError } from '../contract/errors.js';
 
 /**
  * The AbortedError for `signal`: its reason when that already is one, else a new one that says why

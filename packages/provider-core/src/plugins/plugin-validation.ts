@@ -1,10 +1,10 @@
 /**
- * Checks that a value is a plugin this core can drive (DESIGN §4), whether it was passed to
+ * Checks that a value is a plugin this core can drive (docs/architecture.md, "Plugins and the registry"), whether it was passed to
  * `register` or found in an imported module. Everything is checked at run time: a plugin may come
  * from a package built against another copy or version of core.
  */
-import { ARCHITECTURES, PROVIDER_METHODS } from './contract.js';
-import { IncompatiblePluginError } from './errors.js';
+import { ARCHITECTURES, PROVIDER_METHODS } from '../contract/contract.js';
+import { IncompatiblePluginError } from '../contract/errors.js';
 import { SUPPORTED_CONTRACT_VERSIONS, type StagelyPlugin } from './plugin.js';
 import { isValidProviderName } from './provider-name.js';
 

@@ -6,8 +6,8 @@
  * it received, and a secret must not reach an error.
  */
 import type { StandardSchemaV1 } from '@standard-schema/spec';
-import { InvalidInputError } from './errors.js';
-import type { Redactor } from './redact.js';
+import { InvalidInputError } from '../contract/errors.js';
+import type { Redactor } from '../authoring/redact.js';
 
 function pathOf(issue: StandardSchemaV1.Issue): string {
   const segments = (issue.path ?? []).map((segment) =>
