@@ -18,7 +18,7 @@ import {
   type Size,
   type SizeOverrides,
   type SizeTable,
-} from '@stagely/provider-core';
+} from '@stagely/provider-core/provider';
 import type { Ec2Filter, Ec2Image } from './sdk/ec2-api.js';
 
 /** The AWS column of the size table. */

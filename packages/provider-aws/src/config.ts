@@ -4,7 +4,7 @@
  * shared profile, SSO, instance or container role), as AWS users expect. A bad value is an
  * InvalidInputError naming the field; no message ever repeats a credential.
  */
-import { commonProviderConfigShape, parseProviderConfig } from '@stagely/provider-core';
+import { commonProviderConfigShape, parseProviderConfig } from '@stagely/provider-core/provider';
 import { z } from 'zod';
 
 const millis = z.number().int().min(0);

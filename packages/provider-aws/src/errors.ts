@@ -20,7 +20,7 @@ import {
   StagelyError,
   TimeoutError,
   type Redactor,
-} from '@stagely/provider-core';
+} from '@stagely/provider-core/provider';
 
 export interface ErrorContext {
   provider: string;

@@ -2,7 +2,7 @@
  * EC2 instances and AMIs in the contract's words. `shutting-down` is on its way out and no longer
  * runs: the contract's `terminating`; EC2 keeps terminated instances visible for about an hour.
  */
-import type { Instance, InstanceState, Snapshot } from '@stagely/provider-core';
+import type { Instance, InstanceState, Snapshot } from '@stagely/provider-core/provider';
 import { fromEc2Architecture } from './catalog.js';
 import type { Ec2Image, Ec2Instance } from './sdk/ec2-api.js';
 import { NAME_TAG, tagRecord } from './tags.js';
@@ -13,8 +13,7 @@ const STATES: Readonly<Record<string, InstanceState>> = {
   running: 'running',
   stopping: 'stopping',
   stopped: 'stopped',
-  // Gone from the caller's point of view: it no longer runs and cannot come back.
-  'shutting-down': 'terminated',
+  'shutting-down': 'terminating',
   terminated: 'terminated',
 };
 

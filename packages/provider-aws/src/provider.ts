@@ -30,12 +30,13 @@ import {
   type Op,
   type ProviderContext,
   type Redactor,
+  type ResolvedSpec,
   type RetryPolicy,
   type Snapshot,
   type SshKey,
   type StagelyError,
   type WaitOptions,
-} from '@stagely/provider-core';
+} from '@stagely/provider-core/provider';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { Ec2Catalog, type Ec2Architecture } from './catalog.js';
 import { parseAwsConfig, REGION_PATTERN, type AwsConfig, type ResolvedAwsConfig } from './config.js';
@@ -81,16 +82,6 @@ interface LaunchPlan {
   keyName: string | undefined;
   userData: string | undefined;
   tags: Array<{ Key: string; Value: string }>;
-  warnings: string[];
-}
-
-/** What validateSpec reports: what a create of the spec would provision. */
-export interface ResolvedSpec {
-  type: string;
-  region: string;
-  architecture: Architecture;
-  image: string;
-  spot: boolean;
   warnings: string[];
 }
 

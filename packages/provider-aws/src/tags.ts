@@ -4,7 +4,7 @@
  * breaks them is refused with an InvalidInputError naming it, never rewritten (a rewritten tag would
  * no longer match what the caller filters on). The instance's name is EC2's `Name` tag.
  */
-import { InvalidInputError, MANAGED_BY_TAG, MANAGED_BY_VALUE } from '@stagely/provider-core';
+import { InvalidInputError, MANAGED_BY_TAG, MANAGED_BY_VALUE } from '@stagely/provider-core/provider';
 
 export const MAX_TAG_KEY = 128;
 export const MAX_TAG_VALUE = 256;

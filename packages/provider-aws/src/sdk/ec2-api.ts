@@ -31,7 +31,7 @@ import {
   type Snapshot,
   type Tag,
 } from '@aws-sdk/client-ec2';
-import { emit, type EventSink, type Redactor } from '@stagely/provider-core';
+import { emit, type EventSink, type Redactor } from '@stagely/provider-core/provider';
 import { toStagelyError } from '../errors.js';
 
 export type { Image as Ec2Image, Instance as Ec2Instance, InstanceTypeInfo as Ec2InstanceType, KeyPairInfo as Ec2KeyPair, Snapshot as Ec2Snapshot, Tag as Ec2Tag };
