@@ -203,7 +203,8 @@ export class Ec2Api {
       client = new EC2Client({
         region,
         maxAttempts: 1,
-        requestHandler: { requestTimeout: requestTimeoutMs, connectionTimeout: Math.min(requestTimeoutMs, 10_000) },
+        // throwOnRequestTimeout: without it the handler only logs a warning and waits on.
+        requestHandler: { requestTimeout: requestTimeoutMs, connectionTimeout: Math.min(requestTimeoutMs, 10_000), throwOnRequestTimeout: true },
         ...(endpoint === undefined ? {} : { endpoint }),
         // A fresh object: the SDK writes into the credentials it is given.
         ...(credentials === undefined ? {} : { credentials: { ...credentials } }),

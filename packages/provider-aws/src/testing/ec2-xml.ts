@@ -2,7 +2,8 @@
  * EC2's answers as XML (the Query protocol's response side): `<ActionResponse xmlns=...>` with a
  * `requestId` and the result's members under their wire names (the model's `locationName`s, e.g.
  * `instancesSet`, `ipAddress`). Lists are `<name><item>...</item></name>`. Errors are
- * `<Response><Errors><Error><Code>` with the `RequestID`, status 4xx or 5xx.
+ * `<Response><Errors><Error><Code>` with the `RequestID`, status 4xx or 5xx. The request id is also
+ * sent as the `x-amzn-requestid` header, where the SDK reads it.
  */
 import { randomUUID } from 'node:crypto';
 import { xml, type FakeHeaders, type FakeResponse } from '@stagely/provider-core/testing';
@@ -36,13 +37,13 @@ function members(object: WireObject): string {
 /** A 200 answer to `action` with `result`'s members. */
 export function ec2Response(action: string, result: WireObject = {}, requestId: string = randomUUID(), headers: FakeHeaders = {}): FakeResponse {
   const body = `<?xml version="1.0" encoding="UTF-8"?>\n<${action}Response xmlns="${EC2_NAMESPACE}"><requestId>${requestId}</requestId>${members(result)}</${action}Response>`;
-  return xml(200, body, headers);
+  return xml(200, body, { 'x-amzn-requestid': requestId, ...headers });
 }
 
 /** EC2's error document. Client errors are 400; throttling and internal errors 503 / 500. */
 export function ec2Error(status: number, code: string, message: string, requestId: string = randomUUID(), headers: FakeHeaders = {}): FakeResponse {
   const body = `<?xml version="1.0" encoding="UTF-8"?>\n<Response><Errors><Error><Code>${escapeXml(code)}</Code><Message>${escapeXml(message)}</Message></Error></Errors><RequestID>${requestId}</RequestID></Response>`;
-  return xml(status, body, headers);
+  return xml(status, body, { 'x-amzn-requestid': requestId, ...headers });
 }
 
 /** Tags in wire form (`tagSet`). */
