@@ -10,9 +10,12 @@
  */
 import {
   applySizeOverrides,
+  cachedOnce,
+  cachedOnceByKey,
   InvalidInputError,
   isStagelyError,
-  raceAbort,
+  type CachedOnce,
+  type CachedOnceByKey,
   type Architecture,
   type ImageSpec,
   type Size,
@@ -70,12 +73,35 @@ export class Ec2Catalog {
   readonly #sources: CatalogSources;
   readonly #sizes: SizeTable;
   readonly #provider: string;
-  readonly #cache = new Map<string, Promise<unknown>>();
+  // Shared by concurrent callers, kept once read, forgotten when a read fails (core's cachedOnce).
+  readonly #regions: CachedOnce<string[]>;
+  readonly #offerings: CachedOnceByKey<string, string[]>;
+  /** By `region/type`. */
+  readonly #types: CachedOnceByKey<string, Ec2Architecture[] | null>;
+  /** By `region owner pattern architecture`. */
+  readonly #osImages: CachedOnceByKey<string, Ec2Image[]>;
 
   constructor(sources: CatalogSources, options: { provider: string; sizes?: SizeOverrides | undefined }) {
     this.#sources = sources;
     this.#provider = options.provider;
     this.#sizes = applySizeOverrides(DEFAULT_SIZES, options.sizes);
+    this.#regions = cachedOnce(() => sources.regions());
+    this.#offerings = cachedOnceByKey((region: string) => sources.offerings(region));
+    this.#types = cachedOnceByKey((key: string) => {
+      const [region = '', type = ''] = key.split('/');
+      return sources.typeArchitectures(region, type);
+    });
+    this.#osImages = cachedOnceByKey((key: string) => {
+      const [region = '', owner = '', pattern = '', architecture = ''] = key.split(' ');
+      return sources.images(region, {
+        owners: [owner],
+        filters: [
+          { Name: 'name', Values: [pattern] },
+          { Name: 'architecture', Values: [architecture] },
+          { Name: 'state', Values: ['available'] },
+        ],
+      });
+    });
   }
 
   /** The instance type for an abstract size (per the table) or a native `{ type }`. */
@@ -86,7 +112,7 @@ export class Ec2Catalog {
 
   /** Throws InvalidInputError (field `region`) naming the regions EC2 lists. */
   async checkRegion(region: string, signal?: AbortSignal): Promise<void> {
-    const regions = await this.#once('regions', () => this.#sources.regions(), signal);
+    const regions = await this.#regions.get(signal, this.#provider);
     if (regions.includes(region)) return;
     throw new InvalidInputError('region', `Unknown or disabled AWS region "${region}". Enabled regions: ${listNames([...regions].sort(), Infinity)}`, {
       provider: this.#provider,
@@ -100,7 +126,7 @@ export class Ec2Catalog {
    * and types of the same family offered in the region.
    */
   async checkInstanceType(type: { name: string; fromSizeTable: boolean }, architecture: Architecture, region: string, signal?: AbortSignal): Promise<void> {
-    const offered = await this.#once(`offerings/${region}`, () => this.#sources.offerings(region), signal);
+    const offered = await this.#offerings.get(region, signal, this.#provider);
     const hint = type.fromSizeTable ? ' (from the size table; override it with the provider config\'s sizes)' : '';
     const alternatives = () => {
       const family = type.name.split('.')[0];
@@ -116,10 +142,10 @@ export class Ec2Catalog {
       });
     };
     if (!offered.includes(type.name)) {
-      const exists = await this.#once(`type/${region}/${type.name}`, () => this.#sources.typeArchitectures(region, type.name), signal);
+      const exists = await this.#types.get(`${region}/${type.name}`, signal, this.#provider);
       throw fail(exists === null ? 'does not exist' : `is not offered in ${region}`);
     }
-    const architectures = await this.#once(`type/${region}/${type.name}`, () => this.#sources.typeArchitectures(region, type.name), signal);
+    const architectures = await this.#types.get(`${region}/${type.name}`, signal, this.#provider);
     const wanted = toEc2Architecture(architecture);
     if (architectures === null) throw fail('does not exist');
     if (!architectures.includes(wanted)) throw fail(`is built for ${architectures.join(', ')}, not ${wanted} (${architecture})`);
@@ -138,17 +164,7 @@ export class Ec2Catalog {
     if (!/^[0-9][0-9.]*$/.test(version)) {
       throw new InvalidInputError('image', `${label} versions are numbers such as ${label === 'Ubuntu' ? '24.04' : '12'}, got "${version}"`, { provider: this.#provider });
     }
-    const found = await this.#once(`image/${region}/${owner}/${pattern}`, () =>
-      this.#sources.images(region, {
-        owners: [owner],
-        filters: [
-          { Name: 'name', Values: [pattern] },
-          { Name: 'architecture', Values: [toEc2Architecture(architecture)] },
-          { Name: 'state', Values: ['available'] },
-        ],
-      }),
-      signal,
-    );
+    const found = await this.#osImages.get(`${region} ${owner} ${pattern} ${toEc2Architecture(architecture)}`, signal, this.#provider);
     const newest = [...found].sort((a, b) => (b.CreationDate ?? '').localeCompare(a.CreationDate ?? ''))[0];
     if (!newest?.ImageId) {
       throw new InvalidInputError('image', `No ${label} ${version} image for ${architecture} in ${region} (looked for "${pattern}" owned by ${owner})`, {
@@ -188,16 +204,6 @@ export class Ec2Catalog {
     return { imageId: id, name: found.Name };
   }
 
-  /** One shared read per key; a failed read is forgotten, so the next caller tries again. */
-  #once<T>(key: string, load: () => Promise<T>, signal: AbortSignal | undefined): Promise<T> {
-    let pending = this.#cache.get(key) as Promise<T> | undefined;
-    if (!pending) {
-      pending = load();
-      this.#cache.set(key, pending);
-      pending.catch(() => this.#cache.delete(key));
-    }
-    return raceAbort(pending, signal, this.#provider);
-  }
 }
 
 function listNames(names: readonly string[], max = MAX_NAMED): string {

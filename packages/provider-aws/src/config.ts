@@ -7,8 +7,6 @@
 import { commonProviderConfigShape, parseProviderConfig } from '@stagely/provider-core/provider';
 import { z } from 'zod';
 
-const millis = z.number().int().min(0);
-
 export const REGION_PATTERN = /^[a-z]{2}(-[a-z]+)+-\d{1,2}$/;
 
 export const awsConfigSchema = z
@@ -34,10 +32,13 @@ export const awsConfigSchema = z
     strict: commonProviderConfigShape.strict,
     retry: commonProviderConfigShape.retry,
     readinessPoll: commonProviderConfigShape.readinessPoll,
-    /** Limit of one HTTP request; default 30 s. */
-    requestTimeoutMs: z.number().int().min(1).default(30_000),
-    /** How often to look at an AMI being made; default 2 s. */
-    operationPollMs: millis.default(2000),
+    /** Limit of one HTTP request (default 30 s); how often an AMI being made is looked at (default 1 s). */
+    requestTimeoutMs: commonProviderConfigShape.requestTimeoutMs,
+    operationPollMs: commonProviderConfigShape.operationPollMs,
+    /** How long InvalidInstanceID.NotFound right after RunInstances means "not yet"; default 60 s. */
+    notFoundGraceMs: commonProviderConfigShape.notFoundGraceMs,
+    /** The client-side limiter's budget; default EC2's bucket for describe calls (100, 20 a second back); `false`: none. */
+    rateLimit: commonProviderConfigShape.rateLimit,
   })
   .superRefine((config, ctx) => {
     if ((config.accessKeyId === undefined) !== (config.secretAccessKey === undefined)) {

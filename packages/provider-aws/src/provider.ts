@@ -8,17 +8,19 @@ import {
   abortedError,
   ApiError,
   backoffSchedule,
+  bestEffort,
+  collectPages,
   CONTRACT_VERSION,
+  createOnce,
+  createRateLimiter,
   createRedactor,
   emit,
   InvalidInputError,
   isStagelyError,
-  NotSupportedError,
+  pollOperation,
   pollUntilReady,
   resolveInstanceSpec,
-  sleep,
   throwIfAborted,
-  TimeoutError,
   withRetry,
   type Architecture,
   type Capabilities,
@@ -28,7 +30,9 @@ import {
   type InstanceSpec,
   type ListFilter,
   type Op,
+  type Page,
   type ProviderContext,
+  type RateLimitBudget,
   type Redactor,
   type ResolvedSpec,
   type RetryPolicy,
@@ -41,8 +45,8 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { Ec2Catalog, type Ec2Architecture } from './catalog.js';
 import { parseAwsConfig, REGION_PATTERN, type AwsConfig, type ResolvedAwsConfig } from './config.js';
 import { snapshotIdsOf, toInstance, toSnapshot } from './instance.js';
-import { Ec2Api, type Ec2Image, type Ec2Instance, type RunInstancesRequest, type TokenPage } from './sdk/ec2-api.js';
-import { hasTags, instanceTags, literalFilterValue, managedFilters, managedTags, NAME_TAG, tagRecord } from './tags.js';
+import { Ec2Api, type Ec2Image, type Ec2Instance, type RunInstancesRequest } from './sdk/ec2-api.js';
+import { hasTags, instanceTags, managedFilters, managedTags, tagRecord } from './tags.js';
 
 export const PROVIDER_NAME = 'aws';
 
@@ -62,8 +66,11 @@ const MAX_USER_DATA_BYTES = 16 * 1024;
 const AMI_NAME = /^[a-zA-Z0-9()[\] ./\-'@_]{3,128}$/;
 /** Making an AMI of a large volume takes many minutes. */
 const IMAGE_TIMEOUT_MS = 60 * 60_000;
-/** Right after RunInstances, DescribeInstances may not know the id yet (eventual consistency). */
-const NOT_FOUND_GRACE_MS = 60_000;
+/**
+ * EC2 throttles by token bucket per account and action group; its describe actions get a burst of
+ * 100 that refills at 20 a second. The limiter keeps one provider below it instead of hitting it.
+ */
+const EC2_BUDGET: RateLimitBudget = { requests: 100, windowMs: 5000 };
 /** Live states: listing leaves out `terminated`, server-side. */
 const LISTED_STATES = ['pending', 'running', 'shutting-down', 'stopping', 'stopped'];
 /** Ties an AMI to the createSnapshot call that made it, so a retried call finds it. */
@@ -114,6 +121,7 @@ export class AwsProvider implements CloudProvider {
       requestTimeoutMs: config.requestTimeoutMs,
       redact: this.#redact,
       events: context.events,
+      limiter: config.rateLimit === false ? undefined : createRateLimiter({ provider: PROVIDER_NAME, budget: config.rateLimit ?? EC2_BUDGET }),
     });
     const home = config.region;
     this.#catalog = new Ec2Catalog(
@@ -241,50 +249,36 @@ export class AwsProvider implements CloudProvider {
     const region = this.#regionFor(id);
     const marker = randomBytes(8).toString('hex');
     const tags = managedTags({ [REQUEST_TAG]: marker, [SOURCE_TAG]: id });
-    const findMine = async (): Promise<string | undefined> => {
-      const page = await this.#api.describeImages(region, { owners: ['self'], filters: [{ Name: `tag:${REQUEST_TAG}`, Values: [marker] }] }, undefined, undefined);
-      return page.items[0]?.ImageId;
-    };
-    let imageId: string | undefined;
-    let sent = false;
+    // CreateImage takes no token: a retry after an ambiguous failure first looks for the AMI
+    // carrying this call's marker (core's createOnce, find strategy).
+    const imageId = await createOnce<string>({
+      provider: PROVIDER_NAME,
+      operation: 'CreateImage',
+      strategy: 'find',
+      create: (s) => this.#api.createImage(region, { instanceId: id, name, description: `Stagely snapshot of ${id}`, noReboot: true, tags }, s),
+      find: async (s) => {
+        const page = await this.#api.describeImages(region, { owners: ['self'], filters: [{ Name: `tag:${REQUEST_TAG}`, Values: [marker] }] }, undefined, s);
+        return page.items[0]?.ImageId ?? null;
+      },
+      remove: (made) => this.#deleteImage(region, made, undefined),
+      idOf: (made) => made,
+      marker: `tag ${REQUEST_TAG}=${marker}`,
+      signal,
+      events: this.#events,
+      retry: this.#config.retry,
+    });
     try {
-      let ambiguous = false;
-      imageId = await withRetry(
-        async () => {
-          if (ambiguous) {
-            const earlier = await findMine();
-            if (earlier) return earlier;
-          }
-          try {
-            sent = true;
-            return await this.#api.createImage(region, { instanceId: id, name, description: `Stagely snapshot of ${id}`, noReboot: true, tags }, signal);
-          } catch (error) {
-            ambiguous ||= isAmbiguous(error);
-            // The name is taken: by the earlier attempt of this very call, or by someone else.
-            if (ambiguous && isStagelyError(error, 'CONFLICT')) {
-              const earlier = await findMine();
-              if (earlier) return earlier;
-            }
-            throw error;
-          }
-        },
-        this.#policy('CreateImage', signal, { isRetryable: (e) => isRetryable(e) || (ambiguous && isAmbiguous(e)) }),
-      );
       const image = await this.#waitForImage(region, imageId, signal);
       this.#remember(imageId, region);
       return toSnapshot(image, PROVIDER_NAME, region);
     } catch (error) {
-      // A snapshot that is not returned is not left behind: an abort, a failed AMI, or a request
-      // whose answer never came (then it is found by this call's tag).
-      const unanswered = imageId === undefined && sent && (signal?.aborted === true || isAmbiguous(error));
-      if (imageId !== undefined || unanswered) {
-        const known = imageId;
-        await this.#bestEffort(async () => {
-          const found = known ?? (await findMine());
-          if (found) await this.#deleteImage(region, found, undefined);
-        });
-      }
-      throw imageId === undefined && sent && signal?.aborted ? abortedError(signal, PROVIDER_NAME) : error;
+      // A snapshot that is not returned is not left behind (an abort, a failed or slow AMI).
+      await bestEffort(() => this.#deleteImage(region, imageId, undefined), {
+        provider: PROVIDER_NAME,
+        what: `removing AMI ${imageId} and its EBS snapshots`,
+        events: this.#events,
+      });
+      throw signal?.aborted ? abortedError(signal, PROVIDER_NAME) : error;
     }
   }
 
@@ -364,35 +358,27 @@ export class AwsProvider implements CloudProvider {
   }
 
   /**
-   * RunInstances exactly once in effect: one ClientToken for this call, reused by every retry, so
-   * EC2 answers a resent request with the instance the first one made. Ambiguous failures (a lost
-   * answer, a reset, a 5xx) are therefore safe to retry. An abort after sending, or a last attempt
-   * that failed ambiguously, removes what the token made, best effort.
+   * RunInstances exactly once in effect (core's createOnce, token strategy): one ClientToken for
+   * this call, reused by every retry, so EC2 answers a resent request with the instance the first one
+   * made and ambiguous failures (a lost answer, a reset, a 5xx) are safe to retry. After an abort
+   * or a last ambiguous failure, core's cleanup sends the same request once more (EC2 hands back what
+   * the token made) and terminates that.
    */
-  async #runOnce(region: string, request: RunInstancesRequest, signal: AbortSignal | undefined): Promise<Ec2Instance> {
+  #runOnce(region: string, request: RunInstancesRequest, signal: AbortSignal | undefined): Promise<Ec2Instance> {
     const clientToken = randomUUID();
-    let sent = false;
-    try {
-      return await withRetry(
-        () => {
-          sent = true;
-          return this.#api.runInstances(region, { ...request, ClientToken: clientToken }, signal);
-        },
-        this.#policy('RunInstances', signal, { isRetryable: (e) => isRetryable(e) || isAmbiguous(e) }),
-      );
-    } catch (error) {
-      const aborted = signal?.aborted === true;
-      if (sent && (aborted || isAmbiguous(error))) {
-        await this.#bestEffort(async () => {
-          // By name, then by token: every EC2 look-alike filters on tags, not all on client-token.
-          const page = await this.#api.describeInstances(region, { filters: [{ Name: `tag:${NAME_TAG}`, Values: [literalFilterValue(nameOf(request))] }] }, undefined, undefined);
-          for (const instance of page.items) {
-            if (instance.InstanceId && instance.ClientToken === clientToken) await this.#api.terminateInstance(region, instance.InstanceId);
-          }
-        });
-      }
-      throw aborted && sent ? abortedError(signal, PROVIDER_NAME) : error;
-    }
+    const sent: RunInstancesRequest = { ...request, ClientToken: clientToken };
+    return createOnce({
+      provider: PROVIDER_NAME,
+      operation: 'RunInstances',
+      strategy: 'idempotencyToken',
+      create: (s) => this.#api.runInstances(region, sent, s),
+      remove: (made) => this.#api.terminateInstance(region, made.InstanceId!),
+      idOf: (made) => made.InstanceId ?? clientToken,
+      marker: `ClientToken ${clientToken}`,
+      signal,
+      events: this.#events,
+      retry: this.#config.retry,
+    });
   }
 
   /** One instance, or null when EC2 does not know the id. */
@@ -414,32 +400,41 @@ export class AwsProvider implements CloudProvider {
   async #getWithGrace(id: string, op: Op = {}): Promise<Instance | null> {
     const instance = await this.getInstance(id, op);
     const created = this.#createdAt.get(id);
-    if (instance === null && created !== undefined && Date.now() - created < NOT_FOUND_GRACE_MS) {
+    if (instance === null && created !== undefined && Date.now() - created < this.#config.notFoundGraceMs) {
       throw new ApiError(`Instance ${id} is not visible yet (EC2 is eventually consistent)`, 503, { provider: PROVIDER_NAME, details: { instanceId: id, notYetVisible: true } });
     }
     return instance;
   }
 
-  /** Polls an AMI until it is available; a failed AMI is an ApiError. */
-  async #waitForImage(region: string, imageId: string, signal: AbortSignal | undefined): Promise<Ec2Image> {
-    const started = Date.now();
-    for (;;) {
-      const image = await this.#describeImage(region, imageId, signal);
-      if (image?.State === 'available') return image;
-      if (image && (image.State === 'failed' || image.State === 'error' || image.State === 'invalid')) {
-        throw new ApiError(`AMI ${imageId} failed: ${this.#redact(image.StateReason?.Message ?? image.State)}`, undefined, { provider: PROVIDER_NAME, details: { imageId, state: image.State } });
-      }
-      const elapsedMs = Date.now() - started;
-      if (elapsedMs > IMAGE_TIMEOUT_MS) {
-        throw new TimeoutError('CreateImage', elapsedMs, `AMI ${imageId} was not available within ${IMAGE_TIMEOUT_MS} ms`, { provider: PROVIDER_NAME, details: { imageId } });
-      }
-      await sleep(this.#config.operationPollMs, signal, PROVIDER_NAME);
-    }
+  /** Polls an AMI until it is available (core's pollOperation); a failed AMI is an ApiError. */
+  #waitForImage(region: string, imageId: string, signal: AbortSignal | undefined): Promise<Ec2Image> {
+    return pollOperation(
+      async (s) => {
+        const image = await this.#describeImage(region, imageId, s);
+        if (image?.State === 'available') return image;
+        if (image && (image.State === 'failed' || image.State === 'error' || image.State === 'invalid')) {
+          throw new ApiError(`AMI ${imageId} failed: ${this.#redact(image.StateReason?.Message ?? image.State)}`, undefined, { provider: PROVIDER_NAME, details: { imageId, state: image.State } });
+        }
+        return undefined;
+      },
+      {
+        provider: PROVIDER_NAME,
+        operation: 'CreateImage',
+        what: `AMI ${imageId}`,
+        intervalMs: this.#config.operationPollMs,
+        timeoutMs: IMAGE_TIMEOUT_MS,
+        signal,
+        events: this.#events,
+        retry: this.#config.retry,
+        details: { imageId },
+      },
+    );
   }
 
+  /** One request (callers retry): the AMI, or null when this account has no such AMI. */
   async #describeImage(region: string, imageId: string, signal: AbortSignal | undefined): Promise<Ec2Image | null> {
     try {
-      const page = await this.#retry('DescribeImages', signal, (s) => this.#api.describeImages(region, { imageIds: [imageId], owners: ['self'] }, undefined, s));
+      const page = await this.#api.describeImages(region, { imageIds: [imageId], owners: ['self'] }, undefined, signal);
       return page.items.find((i) => i.ImageId === imageId) ?? null;
     } catch (error) {
       if (isStagelyError(error, 'NOT_FOUND')) return null;
@@ -453,7 +448,7 @@ export class AwsProvider implements CloudProvider {
    * their tags and the AMI id in their description.
    */
   async #deleteImage(region: string, imageId: string, signal: AbortSignal | undefined): Promise<void> {
-    const image = await this.#describeImage(region, imageId, signal);
+    const image = await this.#retry('DescribeImages', signal, (s) => this.#describeImage(region, imageId, s));
     let snapshotIds: string[];
     if (image) {
       if (tagRecord(image.Tags)['managed-by'] !== 'stagely') {
@@ -503,39 +498,17 @@ export class AwsProvider implements CloudProvider {
     return [...new Set([this.#config.region, ...this.#regionOf.values()])];
   }
 
-  #policy(operation: string, signal: AbortSignal | undefined, extra: Partial<RetryPolicy> = {}): RetryPolicy {
-    return { ...this.#config.retry, ...extra, signal, events: this.#events, provider: PROVIDER_NAME, operation };
+  #policy(operation: string, signal: AbortSignal | undefined): RetryPolicy {
+    return { ...this.#config.retry, signal, events: this.#events, provider: PROVIDER_NAME, operation };
   }
 
   #retry<T>(operation: string, signal: AbortSignal | undefined, call: (signal: AbortSignal | undefined) => Promise<T>): Promise<T> {
     return withRetry(() => call(signal), this.#policy(operation, signal));
   }
 
-  /** Every page of a token-paged list, each page with its own retries. */
-  async #allPages<T>(operation: string, signal: AbortSignal | undefined, fetchPage: (token: string | undefined, signal: AbortSignal | undefined) => Promise<TokenPage<T>>): Promise<T[]> {
-    const items: T[] = [];
-    const seen = new Set<string>();
-    for (let token: string | undefined, first = true; first || token !== undefined; first = false) {
-      const current = token;
-      const page = await this.#retry(operation, signal, (s) => fetchPage(current, s));
-      items.push(...page.items);
-      token = page.nextToken !== undefined && !seen.has(page.nextToken) ? page.nextToken : undefined;
-      if (token !== undefined) seen.add(token);
-    }
-    return items;
-  }
-
-  /** Cleanup that must not hide the error that caused it. */
-  async #bestEffort(cleanup: () => Promise<unknown>): Promise<void> {
-    try {
-      await withRetry(cleanup, { ...this.#config.retry, provider: PROVIDER_NAME, operation: 'cleanup' });
-    } catch (error) {
-      emit(this.#events, {
-        type: 'warning',
-        provider: PROVIDER_NAME,
-        message: `Cleanup after a failed call did not complete: ${isStagelyError(error) ? error.message : String(error)}`,
-      });
-    }
+  /** Every page of a token-paged list (core's collectPages), each page with its own retries. */
+  #allPages<T>(operation: string, signal: AbortSignal | undefined, fetchPage: (token: string | undefined, signal: AbortSignal | undefined) => Promise<Page<T, string>>): Promise<T[]> {
+    return collectPages(fetchPage, { provider: PROVIDER_NAME, operation, signal, events: this.#events, retry: this.#config.retry });
   }
 }
 
@@ -546,11 +519,6 @@ export function createAwsProvider(config: AwsConfig = {}, context: ProviderConte
 
 /** A one-time spot request: the instance is terminated, not stopped, when EC2 takes it back. */
 const SPOT_ONE_TIME = { MarketType: 'spot', SpotOptions: { SpotInstanceType: 'one-time', InstanceInterruptionBehavior: 'terminate' } } as const;
-
-function nameOf(request: RunInstancesRequest): string {
-  const tags = request.TagSpecifications?.find((spec) => spec.ResourceType === 'instance')?.Tags ?? [];
-  return tags.find((tag) => tag.Key === NAME_TAG)?.Value ?? '';
-}
 
 function parseInstanceId(id: unknown, field: string): string {
   if (typeof id !== 'string' || !INSTANCE_ID.test(id)) {
@@ -573,17 +541,4 @@ function isNoSpotCapacity(error: unknown): boolean {
   if (!isStagelyError(error)) return false;
   const code = error.details.ec2Code;
   return error.code === 'CAPACITY' || code === 'MaxSpotInstanceCountExceeded';
-}
-
-function isRetryable(error: unknown): boolean {
-  return isStagelyError(error) && error.retryable;
-}
-
-/** A failure after which the request may or may not have been carried out. */
-function isAmbiguous(error: unknown): boolean {
-  if (!isStagelyError(error)) return false;
-  if (error.code === 'NETWORK' || error.code === 'TIMEOUT') return true;
-  if (error.code !== 'API') return false;
-  const status = error.details.status;
-  return status === undefined || status === null || (typeof status === 'number' && status >= 500);
 }

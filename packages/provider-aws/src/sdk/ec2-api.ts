@@ -31,7 +31,7 @@ import {
   type Snapshot,
   type Tag,
 } from '@aws-sdk/client-ec2';
-import { emit, type EventSink, type Redactor } from '@stagely/provider-core/provider';
+import { emit, isStagelyError, type EventSink, type RateLimiter, type Redactor } from '@stagely/provider-core/provider';
 import { toStagelyError } from '../errors.js';
 
 export type { Image as Ec2Image, Instance as Ec2Instance, InstanceTypeInfo as Ec2InstanceType, KeyPairInfo as Ec2KeyPair, Snapshot as Ec2Snapshot, Tag as Ec2Tag };
@@ -52,14 +52,14 @@ export interface Ec2ApiOptions {
   requestTimeoutMs: number;
   redact: Redactor;
   events?: EventSink | undefined;
-  /** Awaited before every request (the provider's rate limiter). */
-  beforeRequest?: ((signal: AbortSignal | undefined) => Promise<void>) | undefined;
+  /** The provider's rate limiter: every request waits its turn; a throttled answer holds every caller. */
+  limiter?: RateLimiter | undefined;
 }
 
-/** One page of a token-paged list. */
+/** One page of a token-paged list, as core's collectPages takes it. */
 export interface TokenPage<T> {
   items: T[];
-  nextToken: string | undefined;
+  next: string | undefined;
 }
 
 /** What RunInstances is asked (the SDK's input, without the counts, which are always 1). */
@@ -98,7 +98,7 @@ export class Ec2Api {
     const out = await this.#send('DescribeInstanceTypeOfferings', signal, (s) =>
       this.#client(region).send(new DescribeInstanceTypeOfferingsCommand({ LocationType: 'region', MaxResults: 1000, NextToken: nextToken }), s),
     );
-    return { items: (out.InstanceTypeOfferings ?? []).flatMap((o) => (o.InstanceType ? [o.InstanceType] : [])), nextToken: out.NextToken || undefined };
+    return { items: (out.InstanceTypeOfferings ?? []).flatMap((o) => (o.InstanceType ? [o.InstanceType] : [])), next: out.NextToken || undefined };
   }
 
   async describeInstanceTypes(region: string, types: string[], signal?: AbortSignal): Promise<InstanceTypeInfo[]> {
@@ -122,7 +122,7 @@ export class Ec2Api {
         s,
       ),
     );
-    return { items: out.Images ?? [], nextToken: out.NextToken || undefined };
+    return { items: out.Images ?? [], next: out.NextToken || undefined };
   }
 
   async runInstances(region: string, request: RunInstancesRequest, signal?: AbortSignal): Promise<Instance> {
@@ -143,7 +143,7 @@ export class Ec2Api {
         s,
       ),
     );
-    return { items: (out.Reservations ?? []).flatMap((r) => r.Instances ?? []), nextToken: out.NextToken || undefined };
+    return { items: (out.Reservations ?? []).flatMap((r) => r.Instances ?? []), next: out.NextToken || undefined };
   }
 
   async terminateInstance(region: string, id: string, signal?: AbortSignal): Promise<InstanceStateChange | undefined> {
@@ -221,8 +221,8 @@ export class Ec2Api {
 
   /** One request: through the limiter, reported as a `request` event, its failure mapped. */
   async #send<T>(operation: string, signal: AbortSignal | undefined, call: (options: { abortSignal?: AbortSignal }) => Promise<T>): Promise<T> {
-    const { provider, events, beforeRequest } = this.#options;
-    await beforeRequest?.(signal);
+    const { provider, events, limiter } = this.#options;
+    await limiter?.acquire(signal);
     const started = performance.now();
     try {
       const out = await call(signal ? { abortSignal: signal } : {});
@@ -230,6 +230,8 @@ export class Ec2Api {
       return out;
     } catch (error) {
       const mapped = toStagelyError(error, this.#context(operation, signal));
+      // EC2 sends no rate-limit headers: a throttled answer is all the limiter learns from.
+      if (isStagelyError(mapped, 'RATE_LIMITED')) limiter?.onRateLimited(mapped.retryAfterMs);
       const status = mapped.details.status;
       emit(events, { type: 'request', provider, operation, durationMs: Math.round(performance.now() - started), ...(typeof status === 'number' ? { status } : {}) });
       throw mapped;
