@@ -104,8 +104,6 @@ export class AwsProvider implements CloudProvider {
   readonly #catalog: Ec2Catalog;
   /** Regions this provider created in besides its own: instance ids do not name their region. */
   readonly #regionOf = new Map<string, string>();
-  /** When this provider created each instance, for the not-found grace of waitUntilReady. */
-  readonly #createdAt = new Map<string, number>();
 
   constructor(config: ResolvedAwsConfig, context: ProviderContext = {}) {
     this.#config = config;
@@ -230,9 +228,11 @@ export class AwsProvider implements CloudProvider {
 
   waitUntilReady(id: string, o: WaitOptions = {}): Promise<Instance> {
     const instanceId = parseInstanceId(id, 'id');
-    return pollUntilReady((pollId, op) => this.#getWithGrace(pollId, op), instanceId, {
+    // Right after RunInstances, DescribeInstances may not know the id yet: core's grace rides it out.
+    return pollUntilReady((pollId, op) => this.getInstance(pollId, op), instanceId, {
       provider: PROVIDER_NAME,
       events: this.#events,
+      notFoundGraceMs: this.#config.notFoundGraceMs,
       schedule: backoffSchedule(this.#config.readinessPoll ?? {}),
       ...(o.signal ? { signal: o.signal } : {}),
       ...(o.timeoutMs === undefined ? {} : { timeoutMs: o.timeoutMs }),
@@ -392,20 +392,6 @@ export class AwsProvider implements CloudProvider {
     }
   }
 
-  /**
-   * getInstance for waiting: right after this provider created an instance, EC2 may not know its
-   * id yet; within the grace window that is "not yet" (a retryable error, which polling rides
-   * out), never "gone".
-   */
-  async #getWithGrace(id: string, op: Op = {}): Promise<Instance | null> {
-    const instance = await this.getInstance(id, op);
-    const created = this.#createdAt.get(id);
-    if (instance === null && created !== undefined && Date.now() - created < this.#config.notFoundGraceMs) {
-      throw new ApiError(`Instance ${id} is not visible yet (EC2 is eventually consistent)`, 503, { provider: PROVIDER_NAME, details: { instanceId: id, notYetVisible: true } });
-    }
-    return instance;
-  }
-
   /** Polls an AMI until it is available (core's pollOperation); a failed AMI is an ApiError. */
   #waitForImage(region: string, imageId: string, signal: AbortSignal | undefined): Promise<Ec2Image> {
     return pollOperation(
@@ -486,7 +472,6 @@ export class AwsProvider implements CloudProvider {
 
   #remember(id: string, region: string): void {
     if (region !== this.#config.region) this.#regionOf.set(id, region);
-    if (id.startsWith('i-')) this.#createdAt.set(id, Date.now());
   }
 
   #regionFor(id: string): string {
