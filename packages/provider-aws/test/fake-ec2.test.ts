@@ -100,8 +100,19 @@ describe('fake EC2 through the real EC2Client', () => {
     expect(made.Architecture).toBe('x86_64');
     expect(made.Tags).toContainEqual({ Key: 'Name', Value: 'web-1' });
     expect(made.LaunchTime).toBeInstanceOf(Date);
-    const held = fake.inspect(made.InstanceId!)!;
+    const held = fake.record(made.InstanceId!)!;
     expect(held).toMatchObject({ keyName: 'stagely-test', userData: '#cloud-config\n', volumeTags: { 'managed-by': 'stagely' }, imageId: await ubuntuImage() });
+    expect(fake.inspect(made.InstanceId!)).toMatchObject({
+      state: 'pending',
+      tags: { 'managed-by': 'stagely' },
+      sshKeys: ['stagely-test'],
+      userData: '#cloud-config\n',
+      type: 't3.small',
+      region: 'us-east-1',
+      architecture: 'amd64',
+      spot: false,
+    });
+    expect(fake.inspect('i-0123456789abcdef0')).toBeNull();
     clock.advance(1000);
     const { Reservations = [] } = await ec2.send(new DescribeInstancesCommand({ InstanceIds: [made.InstanceId!] }));
     const now = Reservations[0]!.Instances![0]!;
@@ -160,7 +171,7 @@ describe('fake EC2 through the real EC2Client', () => {
     const { TerminatingInstances = [] } = await ec2.send(new TerminateInstancesCommand({ InstanceIds: [ids[0]!] }));
     expect(TerminatingInstances[0]).toMatchObject({ CurrentState: { Name: 'shutting-down' }, PreviousState: { Name: 'pending' } });
     clock.advance(500);
-    expect(fake.inspect(ids[0]!)?.state).toBe('terminated');
+    expect(fake.record(ids[0]!)?.state).toBe('terminated');
     expect(await codeOf(ec2.send(new DescribeInstancesCommand({ NextToken: 'garbage' })))).toBe('InvalidParameterValue');
   });
 
@@ -214,7 +225,7 @@ describe('fake EC2 through the real EC2Client', () => {
   });
 
   it('throttles past its budget with RequestLimitExceeded, and injects faults before and after the handler', async () => {
-    fake.rateLimit({ limit: 2, refillPerSecond: 0 });
+    fake.rateLimit({ requests: 2, windowMs: 3_600_000 });
     await ec2.send(new DescribeRegionsCommand({}));
     await ec2.send(new DescribeRegionsCommand({}));
     expect(await codeOf(ec2.send(new DescribeRegionsCommand({})))).toBe('RequestLimitExceeded');

@@ -31,7 +31,7 @@ describe('createInstance', () => {
     const instance = await h.provider.createInstance(small());
     expect(h.calls('RunInstances') - runs).toBe(3);
     expect(h.fake.instances().length - before).toBe(1);
-    expect(h.fake.inspect(instance.id)?.clientToken).toMatch(/^[0-9a-f-]{36}$/);
+    expect(h.fake.record(instance.id)?.clientToken).toMatch(/^[0-9a-f-]{36}$/);
   });
 
   it('a last ambiguous failure removes what the token made', async () => {
@@ -46,7 +46,7 @@ describe('createInstance', () => {
 
   it('tags the instance and its volume, encodes user data, sets one key pair, never lets the SDK retry', async () => {
     const instance = await h.provider.createInstance(small({ name: 'web-1', userData: '#cloud-config\npackages: [nginx]\n', sshKeys: ['stagely-test'], tags: { app: 'shop' } }));
-    const held = h.fake.inspect(instance.id)!;
+    const held = h.fake.record(instance.id)!;
     expect(held.tags).toEqual({ app: 'shop', 'managed-by': 'stagely', Name: 'web-1' });
     expect(held.volumeTags).toEqual(held.tags);
     expect(held.userData).toBe('#cloud-config\npackages: [nginx]\n');
@@ -61,7 +61,7 @@ describe('createInstance', () => {
       const eventsBefore = h.events.length;
       const instance = await h.provider.createInstance(small({ spot: true }));
       expect(instance.spot).toBe(false);
-      expect(h.fake.inspect(instance.id)?.spot).toBe(false);
+      expect(h.fake.record(instance.id)?.spot).toBe(false);
       expect(instance.warnings.join(' ')).toMatch(/no spot capacity.*on-demand/);
       expect(h.events.slice(eventsBefore).some((e) => e.type === 'warning' && /on-demand/.test(e.message))).toBe(true);
       // strict changes nothing here: spot is supported, the fallback is about capacity.
@@ -74,17 +74,17 @@ describe('createInstance', () => {
     }
     const spot = await h.provider.createInstance(small({ spot: true }));
     expect(spot.spot).toBe(true);
-    expect(h.fake.inspect(spot.id)?.spot).toBe(true);
+    expect(h.fake.record(spot.id)?.spot).toBe(true);
   });
 
   it('creates in another region than the provider\'s, and finds, lists and terminates it there', async () => {
     const instance = await h.provider.createInstance(small({ region: 'eu-west-1', architecture: 'arm64' }));
     expect(instance).toMatchObject({ region: 'eu-west-1', architecture: 'arm64', type: 't4g.small' });
-    expect(h.fake.inspect(instance.id)?.region).toBe('eu-west-1');
+    expect(h.fake.record(instance.id)?.region).toBe('eu-west-1');
     expect((await h.provider.getInstance(instance.id))?.region).toBe('eu-west-1');
     expect((await h.provider.listInstances({ tags: { suite: 'provider' } })).map((i) => i.id)).toContain(instance.id);
     await h.provider.terminateInstance(instance.id);
-    expect(['shutting-down', 'terminated']).toContain(h.fake.inspect(instance.id)?.state);
+    expect(['shutting-down', 'terminated']).toContain(h.fake.record(instance.id)?.state);
   });
 
   it('terminate resolves at shutting-down (terminating); listing shows terminating, never terminated', async () => {
@@ -177,7 +177,7 @@ describe('snapshots are AMIs', () => {
     expect(ebs).toHaveLength(1);
     // A new instance from the snapshot.
     const restored = await h.provider.createInstance(small({ image: { snapshot: snapshot.id } }));
-    expect(h.fake.inspect(restored.id)?.imageId).toBe(snapshot.id);
+    expect(h.fake.record(restored.id)?.imageId).toBe(snapshot.id);
     await h.provider.deleteSnapshot(snapshot.id);
     expect(h.fake.images().map((i) => i.imageId)).not.toContain(snapshot.id);
     expect(h.fake.snapshots().map((s) => s.snapshotId)).not.toContain(ebs[0]);
@@ -236,7 +236,7 @@ describe('credentials and throttling', () => {
   });
 
   it('RequestLimitExceeded is retried, then RATE_LIMITED with a wait', async () => {
-    h.fake.rateLimit({ limit: 1, refillPerSecond: 0 });
+    h.fake.rateLimit({ requests: 1, windowMs: 3_600_000 });
     try {
       const error = await failure(h.make({ retry: { maxAttempts: 2, baseDelayMs: 1, maxDelayMs: 2, maxElapsedMs: 5000 } }).listSshKeys().then(() => h.provider.listSshKeys()));
       expect(error).toMatchObject({ code: 'RATE_LIMITED', retryable: true });

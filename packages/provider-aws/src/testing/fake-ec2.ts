@@ -40,7 +40,7 @@ import {
   type FakeInstanceType,
 } from './fixtures.js';
 import { filters, parseQueryFields, QueryShapeError, records, str, strings, struct, wildcardMatch, type Ec2Filter, type QueryRecord } from './query-params.js';
-import { TokenBucket, type TokenBucketOptions } from './token-bucket.js';
+import { TokenBucket } from './token-bucket.js';
 import { credentialScope, verifySignature, type FakeCredentials } from './sigv4.js';
 
 export interface FakeEc2Options {
@@ -56,8 +56,8 @@ export interface FakeEc2Options {
   imageDelayMs?: number;
   /** Largest page the fake answers, whatever MaxResults asks (EC2 may return fewer); default 1000. */
   maxPageSize?: number;
-  /** A request budget (EC2's token bucket); default none. */
-  rateLimit?: TokenBucketOptions | false;
+  /** A request budget (EC2's token bucket: `requests` refilled evenly over `windowMs`); default none. */
+  rateLimit?: { requests: number; windowMs: number } | false;
   /** The account's vCPU limit for on-demand instances (VcpuLimitExceeded beyond it); default 512. */
   vcpuLimit?: number;
   /** Key pair names in every region; default `stagely-test`. */
@@ -93,6 +93,23 @@ export interface FakeInstanceRecord {
   clientToken: string | null;
   publicIp: string | null;
 }
+
+/** An instance as the conformance suite's `inspect` hook reports it (core's BackendInstance). */
+export interface BackendInstanceView {
+  id: string;
+  state: 'pending' | 'running' | 'stopping' | 'stopped' | 'terminating' | 'terminated' | 'unknown';
+  tags: Record<string, string>;
+  sshKeys: string[];
+  userData: string | null;
+  type: string;
+  region: string;
+  image: string;
+  architecture: 'amd64' | 'arm64';
+  spot: boolean;
+}
+
+/** The EC2 action behind each operation whose answer the conformance suite has lost. */
+export const LOST_OPERATIONS = Object.freeze({ create: 'RunInstances', terminate: 'TerminateInstances', snapshot: 'CreateImage' } as const);
 
 export interface FakeImageRecord {
   imageId: string;
@@ -136,14 +153,23 @@ export interface FakeEc2 {
   clearFaults(): void;
   /** Instances created from now on answer InvalidInstanceID.NotFound for `ms` after their create. */
   notFoundFor(ms: number): void;
-  /** A budget of `limit` requests regaining `refillPerSecond`; `false` lifts it. */
-  rateLimit(budget: TokenBucketOptions | false): void;
+  /**
+   * A budget of `requests` per `windowMs` (a bucket that size, refilled evenly over the window);
+   * beyond it EC2's `RequestLimitExceeded`. `undefined` or `false` lifts it.
+   */
+  rateLimit(budget: { requests: number; windowMs: number } | undefined | false): void;
   setSpotCapacity(available: boolean): void;
   /** An instance Stagely does not manage (no managed-by tag), straight into the state. */
   seedInstance(options?: { region?: string; tags?: Record<string, string>; instanceType?: string }): { id: string; name: string };
   addKeyPair(name: string): { keyPairId: string; fingerprint: string };
-  /** What the fake holds for an instance (terminated ones included), or undefined. */
-  inspect(instanceId: string): FakeInstanceRecord | undefined;
+  /**
+   * What the fake holds for an instance, in the contract's words (the conformance suite's
+   * `inspect`): state, tags without `Name`, the key pair, decoded user data, type, region, AMI id,
+   * architecture, spot. Null when it holds none.
+   */
+  inspect(instanceId: string): BackendInstanceView | null;
+  /** The raw record, in EC2's words (terminated instances included), or undefined. */
+  record(instanceId: string): FakeInstanceRecord | undefined;
   instances(): FakeInstanceRecord[];
   images(): FakeImageRecord[];
   snapshots(): FakeSnapshotRecord[];
@@ -156,6 +182,14 @@ const WORDS: PhaseWords = {
   stopping: 'stopping',
   stopped: 'stopped',
   terminating: 'shutting-down',
+  terminated: 'terminated',
+};
+const CONTRACT_STATES: Record<string, BackendInstanceView['state']> = {
+  pending: 'pending',
+  running: 'running',
+  stopping: 'stopping',
+  stopped: 'stopped',
+  'shutting-down': 'terminating',
   terminated: 'terminated',
 };
 const STATE_CODES: Record<string, number> = { pending: 0, running: 16, 'shutting-down': 32, terminated: 48, stopping: 64, stopped: 80 };
@@ -240,9 +274,14 @@ export async function startFakeEc2(options: FakeEc2Options = {}): Promise<FakeEc
   const imageDelayMs = options.imageDelayMs ?? 20;
   const maxPageSize = options.maxPageSize ?? 1000;
   const vcpuLimit = options.vcpuLimit ?? 512;
-  let bucket = options.rateLimit ? new TokenBucket(options.rateLimit, clock) : undefined;
+  let bucket: TokenBucket | undefined;
   let spotCapacity = options.spotCapacity ?? true;
   let notFoundMs = 0;
+
+  const setBudget = (budget: { requests: number; windowMs: number } | undefined | false) => {
+    bucket = budget ? new TokenBucket({ limit: budget.requests, refillPerSecond: (budget.requests * 1000) / budget.windowMs }, clock) : undefined;
+  };
+  setBudget(options.rateLimit);
 
   const http = await startFakeServer({
     ...(options.seed === undefined ? {} : { seed: options.seed }),
@@ -997,9 +1036,7 @@ export async function startFakeEc2(options: FakeEc2Options = {}): Promise<FakeEc
       if (!(ms >= 0)) throw new RangeError('notFoundFor(ms): ms must be >= 0');
       notFoundMs = ms;
     },
-    rateLimit(budget) {
-      bucket = budget ? new TokenBucket(budget, clock) : undefined;
-    },
+    rateLimit: setBudget,
     setSpotCapacity(available) {
       spotCapacity = available;
     },
@@ -1034,6 +1071,23 @@ export async function startFakeEc2(options: FakeEc2Options = {}): Promise<FakeEc
       return { keyPairId: key.id, fingerprint: key.fingerprint };
     },
     inspect(instanceId) {
+      const instance = instances.get(instanceId);
+      if (!instance) return null;
+      const { Name: _name, ...tags } = instance.tags;
+      return {
+        id: instance.id,
+        state: CONTRACT_STATES[stateName(instance)] ?? 'unknown',
+        tags,
+        sshKeys: instance.keyName === null ? [] : [instance.keyName],
+        userData: instance.userData,
+        type: instance.type.name,
+        region: instance.region,
+        image: instance.imageId,
+        architecture: instance.type.architecture === 'arm64' ? 'arm64' : 'amd64',
+        spot: instance.spot,
+      };
+    },
+    record(instanceId) {
       const instance = instances.get(instanceId);
       return instance ? record(instance) : undefined;
     },
