@@ -4,21 +4,18 @@
  * client errors, from a bad AMI id to an idempotency mismatch). What is kept: the code, the status,
  * the request id and the operation. What is dropped: the SDK's error object itself (its `$response`
  * and the request behind it carry the signed Authorization header), so nothing is chained as `cause`.
+ * The mapping itself is core's (errorFromHttpResponse, networkErrorFrom) with EC2's table.
  */
 import {
   abortedError,
   ApiError,
   AuthenticationError,
-  CapacityError,
-  ConflictError,
-  InvalidInputError,
-  NetworkError,
-  NotFoundError,
-  PermissionDeniedError,
-  QuotaExceededError,
+  errorFromHttpResponse,
+  isStagelyError,
+  networkErrorFrom,
   RateLimitError,
   StagelyError,
-  TimeoutError,
+  type HttpErrorClass,
   type Redactor,
 } from '@stagely/provider-core/provider';
 
@@ -32,45 +29,43 @@ export interface ErrorContext {
   timeoutMs?: number | undefined;
 }
 
-type Kind = 'auth' | 'permission' | 'quota' | 'rate' | 'capacity' | 'conflict' | 'transient';
-
 /** EC2 error codes by what they mean (EC2 API reference, "Error codes"). */
-const CODE_KINDS: Readonly<Record<string, Kind>> = {
-  AuthFailure: 'auth',
-  InvalidClientTokenId: 'auth',
-  SignatureDoesNotMatch: 'auth',
-  IncompleteSignature: 'auth',
-  MissingAuthenticationToken: 'auth',
-  ExpiredToken: 'auth',
-  RequestExpired: 'auth',
-  UnauthorizedOperation: 'permission',
-  OptInRequired: 'permission',
-  Blocked: 'permission',
-  PendingVerification: 'permission',
-  InstanceLimitExceeded: 'quota',
-  VcpuLimitExceeded: 'quota',
-  MaxSpotInstanceCountExceeded: 'quota',
-  ResourceLimitExceeded: 'quota',
-  SnapshotLimitExceeded: 'quota',
-  AMIQuotaExceeded: 'quota',
-  RequestLimitExceeded: 'rate',
-  Throttling: 'rate',
-  ThrottlingException: 'rate',
-  RequestThrottled: 'rate',
-  InsufficientInstanceCapacity: 'capacity',
-  InsufficientCapacity: 'capacity',
-  InsufficientHostCapacity: 'capacity',
-  SpotMaxPriceTooLow: 'capacity',
-  Unsupported: 'capacity',
-  IdempotentParameterMismatch: 'conflict',
-  'InvalidAMIName.Duplicate': 'conflict',
-  'InvalidSnapshot.InUse': 'conflict',
-  IncorrectInstanceState: 'conflict',
-  InternalError: 'transient',
-  InternalFailure: 'transient',
-  ServiceUnavailable: 'transient',
-  Unavailable: 'transient',
-  RequestTimeout: 'transient',
+const CODE_KINDS: Readonly<Record<string, HttpErrorClass>> = {
+  AuthFailure: 'AUTHENTICATION',
+  InvalidClientTokenId: 'AUTHENTICATION',
+  SignatureDoesNotMatch: 'AUTHENTICATION',
+  IncompleteSignature: 'AUTHENTICATION',
+  MissingAuthenticationToken: 'AUTHENTICATION',
+  ExpiredToken: 'AUTHENTICATION',
+  RequestExpired: 'AUTHENTICATION',
+  UnauthorizedOperation: 'PERMISSION_DENIED',
+  OptInRequired: 'PERMISSION_DENIED',
+  Blocked: 'PERMISSION_DENIED',
+  PendingVerification: 'PERMISSION_DENIED',
+  InstanceLimitExceeded: 'QUOTA_EXCEEDED',
+  VcpuLimitExceeded: 'QUOTA_EXCEEDED',
+  MaxSpotInstanceCountExceeded: 'QUOTA_EXCEEDED',
+  ResourceLimitExceeded: 'QUOTA_EXCEEDED',
+  SnapshotLimitExceeded: 'QUOTA_EXCEEDED',
+  AMIQuotaExceeded: 'QUOTA_EXCEEDED',
+  RequestLimitExceeded: 'RATE_LIMITED',
+  Throttling: 'RATE_LIMITED',
+  ThrottlingException: 'RATE_LIMITED',
+  RequestThrottled: 'RATE_LIMITED',
+  InsufficientInstanceCapacity: 'CAPACITY',
+  InsufficientCapacity: 'CAPACITY',
+  InsufficientHostCapacity: 'CAPACITY',
+  SpotMaxPriceTooLow: 'CAPACITY',
+  Unsupported: 'CAPACITY',
+  IdempotentParameterMismatch: 'CONFLICT',
+  'InvalidAMIName.Duplicate': 'CONFLICT',
+  'InvalidSnapshot.InUse': 'CONFLICT',
+  IncorrectInstanceState: 'CONFLICT',
+  InternalError: 'TRANSIENT',
+  InternalFailure: 'TRANSIENT',
+  ServiceUnavailable: 'TRANSIENT',
+  Unavailable: 'TRANSIENT',
+  RequestTimeout: 'TRANSIENT',
 };
 
 /**
@@ -103,6 +98,7 @@ const CODE_FIELDS: Readonly<Record<string, string>> = {
 const USES_NAMED_THINGS = new Set(['RunInstances', 'CreateImage']);
 
 /** Words in an InvalidParameterValue message, and the field they point at. */
+/** Words in an InvalidParameterValue message, and the field they point at. */
 const MESSAGE_FIELDS: ReadonlyArray<[RegExp, string]> = [
   [/instance ?type|architecture/i, 'size'],
   [/image ?id|\bami\b|ssm parameter/i, 'image'],
@@ -121,9 +117,8 @@ const MESSAGE_FIELDS: ReadonlyArray<[RegExp, string]> = [
  */
 export const THROTTLE_RETRY_AFTER_MS = 500;
 
-const NETWORK_CODES = new Set(['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'ECONNABORTED', 'ERR_STREAM_PREMATURE_CLOSE', 'UND_ERR_SOCKET']);
-const TIMEOUT_NAMES = new Set(['TimeoutError', 'RequestTimeout']);
-const TIMEOUT_CODES = new Set(['ETIMEDOUT', 'ESOCKETTIMEDOUT']);
+/** Error codes of a socket that failed, as the SDK's HTTP handler reports them (it names resets "TimeoutError" too). */
+const SOCKET_CODES = /^(E[A-Z]+|UND_ERR_[A-Z_]+|ERR_STREAM_PREMATURE_CLOSE)$/;
 
 /** The parts of an SDK (smithy) error this module reads; everything else is left behind. */
 interface SdkErrorLike {
@@ -154,59 +149,52 @@ export function toStagelyError(error: unknown, ctx: ErrorContext): StagelyError 
   return fromTransportError(name, typeof e.code === 'string' ? e.code : undefined, text, ctx);
 }
 
-/** An answer from EC2 (or from something in front of it) with a status and, usually, an error code. */
-export function fromServiceError(code: string, text: string, status: number, requestId: string | undefined, ctx: ErrorContext): StagelyError {
-  const known = code !== '' && code !== 'Unknown' && code !== 'UnknownError' && !/^\d+$/.test(code);
-  const message = known ? `EC2 ${ctx.operation}: ${text} (${code}, HTTP ${status})` : `EC2 ${ctx.operation}: HTTP ${status} without an EC2 error (${text})`;
-  const details: Record<string, unknown> = { status, ec2Code: known ? code : null, requestId: requestId ?? null, operation: ctx.operation };
-  const o = { provider: ctx.provider, details };
-
-  const field = CODE_FIELDS[code];
-  if (field !== undefined) {
-    const notFound = code.endsWith('.NotFound') && !USES_NAMED_THINGS.has(ctx.operation);
-    return notFound ? new NotFoundError(message, o) : new InvalidInputError(field, message, o);
-  }
-  switch (CODE_KINDS[code]) {
-    case 'auth':
-      return new AuthenticationError(message, o);
-    case 'permission':
-      return new PermissionDeniedError(message, o);
-    case 'quota':
-      return new QuotaExceededError(message, o);
-    case 'rate':
-      return new RateLimitError(message, { ...o, retryAfterMs: THROTTLE_RETRY_AFTER_MS });
-    case 'capacity':
-      return new CapacityError(message, o);
-    case 'conflict':
-      return new ConflictError(message, o);
-    case 'transient':
-      // Busy rather than broken, whatever the status: worth another try.
-      return status >= 500 ? new ApiError(message, status, o) : new StagelyError('API', message, { ...o, retryable: true });
-    default:
-      break;
-  }
-  if (code === 'InvalidParameterValue' || code === 'InvalidParameter' || code === 'InvalidParameterCombination' || code === 'MissingParameter') {
-    const guessed = MESSAGE_FIELDS.find(([words]) => words.test(text))?.[1] ?? 'spec';
-    return new InvalidInputError(guessed, message, o);
-  }
-  if (code.endsWith('.NotFound')) return new NotFoundError(message, o);
-  if (status === 401) return new AuthenticationError(message, o);
-  if (status === 403) return new PermissionDeniedError(message, o);
-  if (status === 429) return new RateLimitError(message, { ...o, retryAfterMs: THROTTLE_RETRY_AFTER_MS });
-  return new ApiError(message, status, o);
+/** Throttling or a bare code EC2 groups by meaning; `.NotFound` codes and field codes by operation. */
+function classOf(code: string, operation: string): HttpErrorClass | undefined {
+  if (CODE_FIELDS[code] !== undefined) return code.endsWith('.NotFound') && !USES_NAMED_THINGS.has(operation) ? 'NOT_FOUND' : 'INVALID_INPUT';
+  if (CODE_KINDS[code] !== undefined) return CODE_KINDS[code];
+  if (PARAMETER_CODES.has(code)) return 'INVALID_INPUT';
+  if (code.endsWith('.NotFound')) return 'NOT_FOUND';
+  return undefined;
 }
 
-/** No answer: the connection failed, was reset, or the request ran out of time. */
+const PARAMETER_CODES = new Set(['InvalidParameterValue', 'InvalidParameter', 'InvalidParameterCombination', 'MissingParameter']);
+
+/**
+ * An answer from EC2 (or from something in front of it) with a status and, usually, an error code:
+ * core's HTTP error mapping with EC2's table, the field named in the contract's words, and the
+ * request id kept.
+ */
+export function fromServiceError(code: string, text: string, status: number, requestId: string | undefined, ctx: ErrorContext): StagelyError {
+  const known = code !== '' && code !== 'Unknown' && code !== 'UnknownError' && !/^\d+$/.test(code);
+  const kind = known ? classOf(code, ctx.operation) : undefined;
+  const field = known ? (CODE_FIELDS[code] ?? (PARAMETER_CODES.has(code) ? (MESSAGE_FIELDS.find(([words]) => words.test(text))?.[1] ?? 'spec') : undefined)) : undefined;
+  const error = errorFromHttpResponse(
+    { status, data: known ? { Code: code, Message: text } : undefined },
+    {
+      provider: ctx.provider,
+      api: `EC2 ${ctx.operation}`,
+      operation: ctx.operation,
+      redact: ctx.redact,
+      codeKey: 'ec2Code',
+      table: kind === undefined ? {} : { [code]: kind },
+      readBody: () => (known ? { id: code, message: text, ...(field === undefined ? {} : { fields: [{ name: field, messages: [] }] }) } : undefined),
+    },
+  );
+  error.details.requestId = requestId ?? null;
+  // EC2 says nothing about when to try again (no Retry-After): one bucket refill is the wait.
+  if (isStagelyError(error, 'RATE_LIMITED') && error.retryAfterMs === undefined) {
+    return new RateLimitError(error.message, { provider: ctx.provider, details: error.details, retryAfterMs: THROTTLE_RETRY_AFTER_MS });
+  }
+  return error;
+}
+
+/** No answer: the connection failed, was reset, or the request ran out of time (core's mapping). */
 function fromTransportError(name: string, code: string | undefined, text: string, ctx: ErrorContext): StagelyError {
-  const base = { provider: ctx.provider, details: { operation: ctx.operation, networkCode: code ?? null } };
-  // The SDK's HTTP handler names resets "TimeoutError" too; the socket's code says what happened.
-  if (code !== undefined && NETWORK_CODES.has(code)) return new NetworkError(`Could not reach EC2 for ${ctx.operation}: ${text}`, base);
-  if (TIMEOUT_NAMES.has(name) || (code !== undefined && TIMEOUT_CODES.has(code))) {
-    return new TimeoutError(ctx.operation, ctx.timeoutMs ?? 0, `EC2 ${ctx.operation} timed out (${text})`, base);
-  }
-  if (/socket hang up|network|ECONN|EPIPE/i.test(text)) {
-    return new NetworkError(`Could not reach EC2 for ${ctx.operation}: ${text}`, base);
-  }
+  const network = { provider: ctx.provider, api: 'EC2 API', operation: ctx.operation, timeoutMs: ctx.timeoutMs, redact: ctx.redact, signal: ctx.signal };
+  if (code !== undefined && SOCKET_CODES.test(code)) return networkErrorFrom(code, text, network);
+  if (name === 'TimeoutError' || name === 'RequestTimeout') return networkErrorFrom('ETIMEDOUT', text, network);
+  if (/socket hang up|network/i.test(text)) return networkErrorFrom(undefined, text, network);
   // Not HTTP and not the network: the SDK failing on an answer it could not read, or a bug.
   // Ambiguous for a create, which is why creates carry a ClientToken.
   return new ApiError(`Unexpected failure in the EC2 client during ${ctx.operation}: ${name ? `${name}: ` : ''}${text}`, undefined, {

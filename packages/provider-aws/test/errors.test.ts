@@ -55,7 +55,8 @@ const CASES: Case[] = [
   { code: 'InternalError', status: 500, expected: 'API', retryable: true },
   { code: 'Unavailable', status: 503, expected: 'API', retryable: true },
   { code: 'InvalidInstanceID.Malformed', status: 400, expected: 'INVALID_INPUT', field: 'id', on: 'DescribeInstances' },
-  { code: 'SomethingNew', status: 400, expected: 'API', retryable: false, on: 'DescribeInstances' },
+  { code: 'SomethingNew', status: 400, expected: 'INVALID_INPUT', field: 'spec', retryable: false, on: 'DescribeInstances' },
+  { code: 'SomethingNew', status: 500, expected: 'API', retryable: true, on: 'DescribeInstances' },
 ];
 
 describe('EC2 error codes', () => {
