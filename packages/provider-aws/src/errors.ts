@@ -96,7 +96,7 @@ const CODE_FIELDS: Readonly<Record<string, string>> = {
 
 /** Operations where a named thing that does not exist is the caller's bad input. */
 const USES_NAMED_THINGS = new Set(['RunInstances', 'CreateImage']);
-/** Words in an InvalidParameterValue message, and the field they point at. */
+
 /** Words in an InvalidParameterValue message, and the field they point at. */
 const MESSAGE_FIELDS: ReadonlyArray<[RegExp, string]> = [
   [/instance ?type|architecture/i, 'size'],
