@@ -5,10 +5,10 @@
  * skipped, saying why. The faults group needs a fault-injecting proxy in front of moto; until
  * core's testing kit has one, that group reports itself as not run.
  */
-import { createRegistry } from '@stagely/provider-core';
 import { describeProviderConformance } from '@stagely/provider-core/conformance';
 import { afterAll, beforeAll, describe, it } from 'vitest';
-import plugin, { type AwsProvider } from '../src/index.js';
+import type { AwsProvider } from '../src/index.js';
+import { awsConformanceOptions } from './support/conformance-options.js';
 import { MOTO_CREDENTIALS, createKeyPair, seedUnmanaged } from './support/moto-ec2.js';
 import { motoUnavailable, startMoto, type MotoServer } from './support/moto-server.js';
 
@@ -27,26 +27,8 @@ if (unavailable) {
   afterAll(() => moto?.stop());
 
   describeProviderConformance<AwsProvider>({
-    name: 'aws (moto)',
-    createProvider: ({ strict, events } = {}) =>
-      createRegistry({ plugins: [plugin], ...(events ? { events } : {}) }).get<AwsProvider>('aws', {
-        ...MOTO_CREDENTIALS,
-        endpoint: moto.endpoint,
-        region: 'us-east-1',
-        strict: strict ?? false,
-        retry: { maxAttempts: 3, baseDelayMs: 5, maxDelayMs: 20, maxElapsedMs: 3000 },
-        requestTimeoutMs: 10_000,
-        readinessPoll: { firstMs: 20, growth: 1.5, maxIntervalMs: 100 },
-        operationPollMs: 20,
-      }),
-    region: 'us-east-1',
-    unknownId: 'i-0123456789abcdef0',
-    malformedId: 'not-an-instance-id',
-    readyTimeoutMs: 10_000,
-    pagedInstanceCount: 7,
+    ...awsConformanceOptions({ name: 'aws (moto)', endpoint: () => moto.endpoint, credentials: MOTO_CREDENTIALS, requestTimeoutMs: 10_000, readyTimeoutMs: 10_000 }),
     concurrentCreates: 5,
-    sshKeyName: 'stagely-test',
-    secrets: [MOTO_CREDENTIALS.secretAccessKey],
     testTimeoutMs: 30_000,
     hooks: {
       seedUnmanagedInstance: () => seedUnmanaged(moto.endpoint),

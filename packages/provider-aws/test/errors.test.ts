@@ -2,11 +2,12 @@
  * EC2 error codes -> StagelyErrors, each through the real SDK's error parsing: the fake answers
  * with EC2's error document for the code, the provider maps it.
  */
-import { isStagelyError, type ErrorCode, type StagelyError } from '@stagely/provider-core';
+import type { ErrorCode } from '@stagely/provider-core';
 import { inspect } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ec2Error, HTML_BAD_GATEWAY } from '../src/testing/index.js';
 import { CREDENTIALS, startHarness, type Harness } from './support/harness.js';
+import { failure } from './support/failure.js';
 
 let h: Harness;
 beforeAll(async () => {
@@ -14,15 +15,6 @@ beforeAll(async () => {
 });
 afterAll(() => h.close());
 
-async function failure(promise: Promise<unknown>): Promise<StagelyError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (isStagelyError(error)) return error;
-    throw error;
-  }
-  throw new Error('expected a rejection');
-}
 
 interface Case {
   code: string;

@@ -1,8 +1,9 @@
 /** AwsProvider against the fake EC2: what the conformance suite does not reach. */
-import { isStagelyError, provisionInstance, type StagelyError } from '@stagely/provider-core';
+import { provisionInstance } from '@stagely/provider-core';
 import { inspect } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startHarness, CREDENTIALS, type Harness } from './support/harness.js';
+import { failure } from './support/failure.js';
 
 let h: Harness;
 beforeAll(async () => {
@@ -10,15 +11,6 @@ beforeAll(async () => {
 });
 afterAll(() => h.close());
 
-async function failure(promise: Promise<unknown>): Promise<StagelyError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (isStagelyError(error)) return error;
-    throw error;
-  }
-  throw new Error('expected a rejection');
-}
 
 const small = (extra: Record<string, unknown> = {}) => ({ size: 'small' as const, tags: { suite: 'provider' }, ...extra });
 
