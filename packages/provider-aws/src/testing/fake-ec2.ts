@@ -73,7 +73,7 @@ export const FAKE_EC2_CREDENTIALS: Readonly<FakeCredentials> = Object.freeze({
   secretAccessKey: 'fake-ec2-secret-key-do-not-use-0123456789',
 });
 
-/** An instance as the fake holds it (what `inspect` returns). */
+/** An instance as the fake holds it, in EC2's words (what `record` returns). */
 export interface FakeInstanceRecord {
   instanceId: string;
   region: string;
@@ -225,6 +225,9 @@ interface InstanceState {
   publicIp: string;
   hiddenUntil: number;
 }
+
+/** What a launch decides; the rest of an instance's state the fake assigns. */
+type NewInstance = Omit<InstanceState, 'id' | 'lifecycle' | 'volumeId' | 'spotRequestId' | 'launchTime' | 'privateIp' | 'publicIp' | 'hiddenUntil'>;
 
 interface ImageState {
   id: string;
@@ -455,21 +458,7 @@ export async function startFakeEc2(options: FakeEc2Options = {}): Promise<FakeEc
     };
   }
 
-  function newInstance(input: {
-    region: string;
-    zone: string;
-    type: FakeInstanceType;
-    imageId: string;
-    tags: Record<string, string>;
-    volumeTags: Record<string, string>;
-    keyName: string | null;
-    subnetId: string;
-    securityGroupIds: string[];
-    userData: string | null;
-    spot: boolean;
-    clientToken: string | null;
-    reservationId: string;
-  }): InstanceState {
+  function newInstance(input: NewInstance): InstanceState {
     const n = nextAddress++;
     const now = clock.now();
     const instance: InstanceState = {
