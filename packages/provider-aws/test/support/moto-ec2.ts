@@ -1,5 +1,6 @@
 /** Direct EC2 calls against moto for test set-up (key pairs, an unmanaged instance), outside the provider. */
-import { CreateKeyPairCommand, EC2Client, RunInstancesCommand } from '@aws-sdk/client-ec2';
+import { CreateKeyPairCommand, DescribeInstanceAttributeCommand, DescribeInstancesCommand, EC2Client, RunInstancesCommand } from '@aws-sdk/client-ec2';
+import type { BackendInstanceView } from '../../src/testing/index.js';
 import { FAKE_PUBLIC_IMAGES, publicImageId } from '../../src/testing/fixtures.js';
 
 export const MOTO_CREDENTIALS = { accessKeyId: 'AKIAMOTOCONFORMANCE1', secretAccessKey: 'moto-conformance-secret-5b2e' };
@@ -33,6 +34,47 @@ export async function seedUnmanaged(endpoint: string): Promise<{ id: string; nam
       }),
     );
     return { id: out.Instances![0]!.InstanceId!, name };
+  } finally {
+    ec2.destroy();
+  }
+}
+
+const STATES: Record<string, BackendInstanceView['state']> = {
+  pending: 'pending',
+  running: 'running',
+  stopping: 'stopping',
+  stopped: 'stopped',
+  'shutting-down': 'terminating',
+  terminated: 'terminated',
+};
+
+/** What moto holds for an instance, in the contract's words (the suite's `inspect`), read past the provider. */
+export async function inspectMoto(endpoint: string, id: string): Promise<BackendInstanceView | null> {
+  const ec2 = motoClient(endpoint);
+  try {
+    let found;
+    try {
+      found = (await ec2.send(new DescribeInstancesCommand({ InstanceIds: [id] }))).Reservations?.[0]?.Instances?.[0];
+    } catch (error) {
+      if ((error as Error).name === 'InvalidInstanceID.NotFound') return null;
+      throw error;
+    }
+    if (!found) return null;
+    const attribute = await ec2.send(new DescribeInstanceAttributeCommand({ InstanceId: id, Attribute: 'userData' }));
+    const encoded = attribute.UserData?.Value;
+    const tags = Object.fromEntries((found.Tags ?? []).filter((t) => t.Key !== 'Name').map((t) => [t.Key ?? '', t.Value ?? '']));
+    return {
+      id,
+      state: STATES[found.State?.Name ?? ''] ?? 'unknown',
+      tags,
+      sshKeys: found.KeyName ? [found.KeyName] : [],
+      userData: encoded ? Buffer.from(encoded, 'base64').toString('utf8') : null,
+      type: found.InstanceType ?? '',
+      region: 'us-east-1',
+      image: found.ImageId ?? '',
+      architecture: found.Architecture === 'arm64' ? 'arm64' : 'amd64',
+      spot: found.InstanceLifecycle === 'spot',
+    };
   } finally {
     ec2.destroy();
   }
