@@ -12,7 +12,7 @@ const credentials = { accessKeyId: 'AKIACONFORMANCE00001', secretAccessKey: 'con
 let fake: FakeEc2;
 
 beforeAll(async () => {
-  fake = await startFakeEc2({ credentials: [credentials, FAKE_EC2_CREDENTIALS], bootDelayMs: 60, terminateDelayMs: 20, imageDelayMs: 20, maxPageSize: 5 });
+  fake = await startFakeEc2({ credentials: [credentials, FAKE_EC2_CREDENTIALS], bootDelayMs: 200, terminateDelayMs: 20, imageDelayMs: 20, maxPageSize: 5 });
 });
 afterAll(() => fake.close());
 
