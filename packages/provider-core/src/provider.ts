@@ -52,6 +52,7 @@ export {
 } from './runtime/axios.js';
 export {
   backoffSchedule,
+  DEFAULT_NOT_FOUND_GRACE_MS,
   DEFAULT_POLL_SCHEDULE_OPTIONS,
   fixedSchedule,
   pollUntilReady,
@@ -71,7 +72,6 @@ export { createRedactor, type Redactor } from './authoring/redact.js';
 export {
   applySizeOverrides,
   commonProviderConfigShape,
-  DEFAULT_NOT_FOUND_GRACE_MS,
   parseProviderConfig,
   rateLimitSchema,
   pollScheduleSchema,

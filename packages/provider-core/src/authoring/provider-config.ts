@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { ARCHITECTURES, SIZES, type Architecture, type Size } from '../contract/contract.js';
 import { InvalidInputError } from '../contract/errors.js';
 import { issueField } from './instance-spec.js';
+import { DEFAULT_NOT_FOUND_GRACE_MS } from '../runtime/wait.js';
 
 const millis = z.number().int().min(0);
 
@@ -62,8 +63,6 @@ export const rateLimitSchema = z.union([
   z.literal(false),
 ]);
 
-/** The default not-found grace after a create: long enough for EC2's eventual consistency. */
-export const DEFAULT_NOT_FOUND_GRACE_MS = 60_000;
 
 export const commonProviderConfigShape = {
   /** API base URL: fakes, proxies and emulators are reached this way. */
