@@ -45,6 +45,12 @@ export interface CreateRequest {
   clientToken?: string;
 }
 
+/** A successful answer: what the handler returned, and the answer's headers. */
+export interface Answer<T> {
+  value: T;
+  headers: Record<string, string>;
+}
+
 export interface Timings {
   bootDelayMs: number;
   ipDelayMs: number;
@@ -95,11 +101,13 @@ export class MockCloud {
 
   /**
    * Serves one request of `operation`: refused (token, budget, a fault before it) without touching
-   * the store, or carried out by `handler`, whose answer a fault may then lose.
+   * the store, or carried out by `handler`, whose answer a fault may then lose. The answer carries
+   * the budget's `RateLimit-*` headers while one is set.
    */
-  serve<T>(operation: Operation, token: string, handler: () => T): T {
+  serve<T>(operation: Operation, token: string, handler: () => T): Answer<T> {
     if (token === INVALID_TOKEN) throw new AuthenticationError('The mock API refused the credentials (401 Unauthorized)', p);
-    const refusal = this.#budget?.admit(Date.now());
+    const now = Date.now();
+    const refusal = this.#budget?.admit(now);
     if (refusal) {
       throw new RateLimitError(`The mock API allows ${refusal.limit} requests per window (429 Too Many Requests)`, {
         ...p,
@@ -107,9 +115,10 @@ export class MockCloud {
         details: { limit: refusal.limit },
       });
     }
+    const headers = this.#budget?.headers(now) ?? {};
     const faults = this.faults.take(operation);
     if (faults.before) throw faults.before;
-    if (!faults.after) return handler();
+    if (!faults.after) return { value: handler(), headers };
     try {
       handler();
     } catch {
