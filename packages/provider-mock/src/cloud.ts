@@ -13,7 +13,6 @@ import {
   NotFoundError,
   QuotaExceededError,
   RateLimitError,
-  type Architecture,
   type ImageSpec,
 } from '@stagely/provider-core/provider';
 import type { Operation } from './api.js';
@@ -29,21 +28,15 @@ const SNAPSHOT_SIZE_GB = 20;
 
 const p = { provider: 'mock' } as const;
 
-/** The body of a create request: everything the client resolved from the spec. */
-export interface CreateRequest {
-  name: string;
-  region: string;
-  type: string;
-  architecture: Architecture;
-  spot: boolean;
-  tags: Record<string, string>;
-  image: ImageSpec;
-  sshKeys: string[];
-  userData: string | null;
-  warnings: string[];
-  /** Sent again with a retried create, so that the cloud makes one instance whatever answers were lost. */
-  clientToken?: string;
-}
+/**
+ * The body of a create request: everything the client resolved from the spec, as the instance will
+ * hold it, but the image as the spec gave it (a snapshot is looked up by the cloud). A retried create
+ * sends the same `clientToken`, so that the cloud makes one instance whatever answers were lost.
+ */
+export type CreateRequest = Pick<
+  StoredInstance,
+  'name' | 'region' | 'type' | 'architecture' | 'spot' | 'tags' | 'sshKeys' | 'userData' | 'warnings' | 'clientToken'
+> & { image: ImageSpec };
 
 /** A successful answer: what the handler returned, and the answer's headers. */
 export interface Answer<T> {
