@@ -40,8 +40,10 @@ export {
   type RateLimiterStore,
 } from './runtime/rate-limiter.js';
 export {
+  errorFromAxios,
   instrumentAxios,
   isAxiosError,
+  type AxiosErrorMappingOptions,
   type AxiosErrorLike,
   type AxiosInstanceLike,
   type AxiosRequestConfigLike,
