@@ -17,13 +17,12 @@
  *   pnpm --filter @stagely/bench run bench hetzner
  *   node run-all.mjs hetzner -- --calls 400 --runs 15
  */
-import { spawn } from 'node:child_process';
 import { cpus, loadavg, platform, release } from 'node:os';
-import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { createHetznerProvider } from '@stagely/provider-hetzner';
 import { startFakeHetzner } from '@stagely/provider-hetzner/testing';
 import hcloud from 'hcloud-js';
+import { coldStartTable, median, paired, ratioRow, REPORT } from './support/measure.js';
 
 const { values } = parseArgs({
   options: {
@@ -44,41 +43,6 @@ for (const [name, value] of Object.entries({ calls: CALLS, lists: LISTS, warmup:
 const TOKEN = 'bench-hetzner-token';
 const SERVERS = 100;
 
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
-}
-
-const ms = (n: number) => `${n.toFixed(n < 10 ? 3 : 1)} ms`;
-
-async function timed(fn: () => Promise<unknown>): Promise<number> {
-  const started = performance.now();
-  await fn();
-  return performance.now() - started;
-}
-
-/** Times a and b `rounds` times each after `WARMUP` rounds, alternating which goes first. */
-async function paired(rounds: number, a: () => Promise<unknown>, b: () => Promise<unknown>): Promise<{ a: number[]; b: number[] }> {
-  const out = { a: [] as number[], b: [] as number[] };
-  for (let i = 0; i < WARMUP + rounds; i++) {
-    let ta: number;
-    let tb: number;
-    if (i % 2 === 0) {
-      ta = await timed(a);
-      tb = await timed(b);
-    } else {
-      tb = await timed(b);
-      ta = await timed(a);
-    }
-    if (i >= WARMUP) {
-      out.a.push(ta);
-      out.b.push(tb);
-    }
-  }
-  return out;
-}
-
 async function overhead(): Promise<string[]> {
   const fake = await startFakeHetzner({ token: TOKEN, rateLimit: false, maxPerPage: 50 });
   try {
@@ -92,15 +56,13 @@ async function overhead(): Promise<string[]> {
     const [mine, theirs] = [await provider.listInstances(), await listAllDirect(client)];
     if (mine.length !== SERVERS || theirs !== SERVERS) throw new Error(`expected ${SERVERS} servers from both, got ${mine.length} and ${theirs}`);
 
-    const get = await paired(CALLS, () => provider.getInstance(String(target)), () => directGet(client, target));
-    const list = await paired(LISTS, () => provider.listInstances(), () => listAllDirect(client));
-    const row = (what: string, n: number, r: { a: number[]; b: number[] }) =>
-      `| ${what} | ${n} | ${ms(median(r.a))} | ${ms(median(r.b))} | x${(median(r.a) / median(r.b)).toFixed(2)} | +${ms(median(r.a) - median(r.b))} |`;
+    const get = await paired(CALLS, WARMUP, () => provider.getInstance(String(target)), () => directGet(client, target));
+    const list = await paired(LISTS, WARMUP, () => provider.listInstances(), () => listAllDirect(client));
     return [
       '| call | calls each | provider (median) | hcloud-js direct (median) | ratio of medians | difference |',
       '| --- | ---: | ---: | ---: | ---: | ---: |',
-      row('getInstance / servers.get', CALLS, get),
-      row(`list ${SERVERS} servers (2 pages of 50)`, LISTS, list),
+      ratioRow('getInstance / servers.get', CALLS, get),
+      ratioRow(`list ${SERVERS} servers (2 pages of 50)`, LISTS, list),
     ];
   } finally {
     await fake.close();
@@ -134,13 +96,6 @@ async function listAllDirect(client: unknown): Promise<number> {
   return count;
 }
 
-interface ChildResult {
-  wallMs: number;
-  inProcessMs: number;
-  maxRssMiB: number;
-}
-
-const REPORT = `console.log(JSON.stringify({ t: performance.now(), rss: process.resourceUsage().maxRSS }));`;
 const COLD_STARTS: Array<{ label: string; code: string }> = [
   { label: 'empty Node process (reference)', code: REPORT },
   { label: 'core alone (createRegistry, reference)', code: `import { createRegistry } from '@stagely/provider-core'; createRegistry(); ${REPORT}` },
@@ -158,42 +113,8 @@ const COLD_STARTS: Array<{ label: string; code: string }> = [
   },
 ];
 
-function child(code: string): Promise<ChildResult> {
-  return new Promise((resolve, reject) => {
-    const started = performance.now();
-    const proc = spawn(process.execPath, ['--input-type=module', '-e', code], { cwd: import.meta.dirname, stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    let err = '';
-    proc.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
-    proc.stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
-    proc.on('error', reject);
-    proc.on('close', (status) => {
-      const wallMs = performance.now() - started;
-      if (status !== 0) return reject(new Error(`child failed (${status}): ${err}`));
-      const { t, rss } = JSON.parse(out.trim().split('\n').pop()!) as { t: number; rss: number };
-      resolve({ wallMs, inProcessMs: t, maxRssMiB: rss / 1024 });
-    });
-  });
-}
-
 async function coldStart(): Promise<string[]> {
-  const results = COLD_STARTS.map(() => [] as ChildResult[]);
-  for (let run = 0; run < RUNS + 1; run++) {
-    for (const [i, { code }] of COLD_STARTS.entries()) {
-      const result = await child(code);
-      if (run > 0) results[i]!.push(result); // the first round warms the disk cache
-    }
-  }
-  const lines = [
-    '| process | wall time, spawn to exit (median) | in-process time at the end (median) | peak RSS (median) |',
-    '| --- | ---: | ---: | ---: |',
-  ];
-  for (const [i, { label }] of COLD_STARTS.entries()) {
-    const r = results[i]!;
-    lines.push(
-      `| ${label} | ${ms(median(r.map((x) => x.wallMs)))} | ${ms(median(r.map((x) => x.inProcessMs)))} | ${median(r.map((x) => x.maxRssMiB)).toFixed(1)} MiB |`,
-    );
-  }
+  const { lines, results } = await coldStartTable(COLD_STARTS, RUNS, import.meta.dirname);
   const provider = results[2]!;
   const direct = results[3]!;
   lines.push(

@@ -10,13 +10,13 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const bin = join(here, '..', 'dist', 'bin.js');
+const bin = join(here, '..', 'dist', 'bin', 'stagely.js');
 const example = join(here, '..', '..', '..', 'examples', 'mock', 'stagely.yml');
 const ENVIRONMENT = 'demo';
 const HOSTS = ['demo-db', 'demo-web-1', 'demo-web-2'];
 
 if (!existsSync(bin)) {
-  console.error('dist/bin.js is missing: run `pnpm --filter @stagely/cli build` (or `npm run demo` at the root) first.');
+  console.error('dist/bin/stagely.js is missing: run `pnpm --filter @stagely/cli build` (or `npm run demo` at the root) first.');
   process.exit(1);
 }
 

@@ -21,9 +21,8 @@ afterAll(async () => {
   await fake.close();
 });
 
-// Tests run concurrently: each environment name is its own, and fault injection gets a fake of its own.
-function hetznerProject(environment: string, api: FakeHetzner = fake) {
-  const p = project(`
+/** The `provider` part of a stagely.yml for the fake `api`: fast polls and retries. */
+const hetznerProvider = (api: FakeHetzner) => `
 provider:
   name: hetzner
   config:
@@ -33,6 +32,11 @@ provider:
     readinessPoll: { firstMs: 20, growth: 1.5, maxIntervalMs: 50 }
     actionPollMs: 5
     retry: { maxAttempts: 3, baseDelayMs: 5, maxDelayMs: 20, maxElapsedMs: 5000 }
+`;
+
+// Tests run concurrently: each environment name is its own, and fault injection gets a fake of its own.
+function hetznerProject(environment: string, api: FakeHetzner = fake) {
+  const p = project(`${hetznerProvider(api)}
 defaults:
   size: small
   ssh_keys: [stagely-test]
@@ -101,6 +105,81 @@ describe('on Hetzner (fake API)', () => {
     expect(json.code).toBe(0);
     expect(json.stderr).toBe('');
     expect(Array.isArray(json.json<{ instances: unknown[] }>().instances)).toBe(true);
+  });
+
+  it('plan, validate and apply --yes name every problem the preflight finds with file:line, exit 2 and create nothing; fixed, it applies', async () => {
+    const own = await startFake();
+    cleanups.push(() => void own.close());
+    const file = (location: string, tagKey: string, otherHost: string) => `${hetznerProvider(own)}defaults:
+  size: small
+environments:
+  pre:
+    hosts:
+      web:
+        region: ${location}
+      db:
+        tags:
+          "${tagKey}": finance
+      api-1: {}
+  pre-api:
+    hosts:
+      ${otherHost}: {}
+`;
+    const p = project(file('mars1', 'cost center', '1'));
+    cleanups.push(p.cleanup);
+    const expected = [
+      /^INVALID_INPUT: stagely\.yml:17:17: environments\.pre\.hosts\.web\.region is refused by hetzner: Unknown Hetzner location "mars1"/m,
+      /^stagely\.yml:20:11: environments\.pre\.hosts\.db\.tags\.cost center is refused by hetzner: Tag key "cost center" is not a valid Hetzner label key/m,
+      /^stagely\.yml:21:7: environments\.pre\.hosts\.api-1 makes the instance name "pre-api-1", as host "1" of environment "pre-api" does/m,
+    ];
+    for (const args of [['plan', 'pre'], ['apply', 'pre', '--yes'], ['validate']]) {
+      const r = await stagely(args, { cwd: p.dir, env });
+      expect(r.code, args.join(' ')).toBe(2);
+      for (const line of expected) expect(r.stderr, args.join(' ')).toMatch(line);
+    }
+    const json = await stagely(['plan', 'pre', '--json'], { cwd: p.dir, env });
+    expect(json.code).toBe(2);
+    const { error } = json.json<{ error: { code: string; details: { problems: { field: string; line: number; host: string; code: string }[] } } }>();
+    expect(error.code).toBe('INVALID_INPUT');
+    expect(error.details.problems.map((x) => [x.line, x.field, x.host, x.code])).toEqual([
+      [17, 'environments.pre.hosts.web.region', 'web', 'INVALID_INPUT'],
+      [20, 'environments.pre.hosts.db.tags.cost center', 'db', 'INVALID_INPUT'],
+      [21, 'environments.pre.hosts.api-1', 'api-1', 'CONFLICT'],
+    ]);
+    expect(own.http.count('servers.create')).toBe(0);
+    expect(own.servers()).toEqual([]);
+
+    p.write(file('nbg1', 'cost-center', 'one'));
+    const planned = await stagely(['plan', 'pre'], { cwd: p.dir, env });
+    expect(planned.code).toBe(0);
+    expect(planned.stdout).toMatch(/pre-web +create +cx23 in nbg1, ubuntu-24\.04$/m);
+    const applied = await stagely(['apply', 'pre', '--yes', '--json'], { cwd: p.dir, env });
+    expect(applied.code).toBe(0);
+    expect(own.servers().map((s) => [s.name, s.location, s.labels['cost-center'] ?? null]).sort()).toEqual([
+      ['pre-api-1', 'fsn1', null],
+      ['pre-db', 'fsn1', 'finance'],
+      ['pre-web', 'nbg1', null],
+    ]);
+  });
+
+  it('a partly failed apply is exit 4 and reports what was created and what failed', async () => {
+    const own = await startFake();
+    cleanups.push(() => void own.close());
+    const { dir } = hetznerProject('partial', own);
+    // One host at a time, in name order: the first create (staging-web) is refused, the second goes through.
+    own.injectFault('quota', 1);
+    const r = await stagely(['apply', '--yes', '--json', '--concurrency', '1'], { cwd: dir, env });
+    expect(r.code).toBe(4);
+    const { error } = r.json<{ error: { code: string; details: { created: { name: string }[]; failed: unknown[] } } }>();
+    expect(error.code).toBe('APPLY_FAILED');
+    expect(error.details.created.map((c) => c.name)).toEqual(['partial-worker']);
+    expect(error.details.failed).toEqual([expect.objectContaining({ name: 'partial-web', action: 'create', code: 'QUOTA_EXCEEDED' })]);
+
+    own.injectFault('quota', 1);
+    const human = await stagely(['apply', '--yes', '--concurrency', '1'], { cwd: dir, env });
+    expect(human.code).toBe(4);
+    expect(human.stdout).toMatch(/partial-web +create failed +- +QUOTA_EXCEEDED: /);
+    expect(human.stderr).toMatch(/^APPLY_FAILED: /);
   });
 
   it('providers lists hetzner with its capabilities', async () => {

@@ -5,8 +5,8 @@
  */
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
-import { MOCK_FILE, project, stagely } from './helpers/cli.js';
+import { describe, expect, it } from 'vitest';
+import { MOCK_FILE, stagely, tempProjects } from './helpers/cli.js';
 
 interface InstanceJson {
   id: string;
@@ -23,16 +23,8 @@ interface PlanJson {
   empty: boolean;
 }
 
-// Tests run concurrently (vitest.config.ts), each in its own directory: clean up once at the end.
-const cleanups: (() => void)[] = [];
-afterAll(() => {
-  for (const cleanup of cleanups.splice(0)) cleanup();
-});
-function tempProject(file?: string) {
-  const p = project(file);
-  cleanups.push(p.cleanup);
-  return p;
-}
+// Tests run concurrently (vitest.config.ts), each in its own directory, removed at the end.
+const tempProject = tempProjects();
 
 describe('usage', () => {
   it('--help lists every command and the exit codes', async () => {
@@ -227,7 +219,8 @@ describe('apply, list and destroy across separate runs', () => {
     expect((await stagely(['destroy'], { cwd: dir })).code).toBe(3);
     const destroyed = await stagely(['destroy', 'demo', '--yes'], { cwd: dir });
     expect(destroyed.code).toBe(0);
-    expect(destroyed.stdout).toContain('Destroyed demo: 0 created, 2 deleted.');
+    expect(destroyed.stdout).toContain('Destroyed demo: 2 instance(s) deleted.');
+    expect(destroyed.stdout).not.toContain('created');
     expect((await stagely(['list', '--json'], { cwd: dir })).json<{ instances: unknown[] }>().instances).toEqual([]);
   });
 
@@ -259,19 +252,46 @@ describe('apply, list and destroy across separate runs', () => {
     expect((await stagely(['plan', '--json'], { cwd: dir })).json<PlanJson>().empty).toBe(true);
   });
 
-  it('a partly failed apply is exit 4 and reports what was created and what failed', async () => {
+  it('a host the provider would refuse is exit 2 at plan and apply, naming its line, and nothing is created', async () => {
     const { dir } = tempProject(MOCK_FILE.replace('size: medium', 'size: medium\n        region: mock-9'));
     const r = await stagely(['apply', '--yes', '--json'], { cwd: dir });
-    expect(r.code).toBe(4);
+    expect(r.code).toBe(2);
     const { error } = r.json<ErrorJson>();
-    expect(error.code).toBe('APPLY_FAILED');
-    expect((error.details!.created as { name: string }[]).map((c) => c.name)).toEqual(['demo-web']);
-    expect(error.details!.failed).toEqual([expect.objectContaining({ name: 'demo-db', action: 'create', code: 'INVALID_INPUT' })]);
+    expect(error.code).toBe('INVALID_INPUT');
+    expect(error.details!.problems).toEqual([
+      expect.objectContaining({ field: 'environments.demo.hosts.db.region', line: 16, host: 'db', code: 'INVALID_INPUT' }),
+    ]);
 
-    const human = await stagely(['apply', '--yes'], { cwd: dir });
-    expect(human.code).toBe(4);
-    expect(human.stdout).toMatch(/demo-db +create failed +- +INVALID_INPUT: /);
-    expect(human.stderr).toMatch(/^APPLY_FAILED: /);
+    const human = await stagely(['plan'], { cwd: dir });
+    expect(human.code).toBe(2);
+    expect(human.stderr).toMatch(/^INVALID_INPUT: stagely\.yml:16:17: environments\.demo\.hosts\.db\.region is refused by mock: Unknown region "mock-9"/);
+    expect((await stagely(['list', '--json'], { cwd: dir })).json<{ instances: unknown[] }>().instances).toEqual([]);
+  });
+
+  it('every problem of a file at once: an unknown key beside hosts without a size and a name too long', async () => {
+    const { dir } = tempProject(
+      [
+        'environments:',
+        '  demo:',
+        '    hosts:',
+        '      web:',
+        '        szie: small',
+        '      db: {}',
+        '      api:',
+        '        architecture: arm65',
+        `      ${'x'.repeat(60)}: { size: small }`,
+      ].join('\n'),
+    );
+    const r = await stagely(['validate', '--json'], { cwd: dir });
+    expect(r.code).toBe(2);
+    expect((r.json<ErrorJson>().error.details!.problems as { line: number; field: string }[]).map((p) => [p.line, p.field])).toEqual([
+      [4, 'environments.demo.hosts.web.size'],
+      [5, 'environments.demo.hosts.web.szie'],
+      [6, 'environments.demo.hosts.db.size'],
+      [7, 'environments.demo.hosts.api.size'],
+      [8, 'environments.demo.hosts.api.architecture'],
+      [9, `environments.demo.hosts.${'x'.repeat(60)}`],
+    ]);
   });
 });
 
@@ -315,7 +335,7 @@ describe('single instances', () => {
     expect(got.stdout).toMatch(/state +running/);
 
     const terminated = await stagely(['terminate', instance.id, '--json'], { cwd: dir });
-    expect(terminated.json()).toEqual({ terminated: [instance.id], failed: [] });
+    expect(terminated.json()).toEqual({ terminated: [instance.id], missing: [], failed: [] });
 
     const unknown = await stagely(['get', 'mock-999', '--json'], { cwd: dir });
     expect(unknown.code).toBe(6);

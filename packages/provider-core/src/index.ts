@@ -17,7 +17,17 @@ export type {
 } from './contract/events.js';
 export type { ProviderContext, StagelyPlugin } from './plugins/plugin.js';
 export { provisionInstance, type ProvisionOptions } from './runtime/provision.js';
-export { createRegistry, ENCRYPTION_KEY_ENV, type PluginInfo, type Registry, type RegistryOptions } from './plugins/registry.js';
+export {
+  createRegistry,
+  ENCRYPTION_KEY_ENV,
+  type PluginInfo,
+  type ProviderConfigFor,
+  type ProviderConfigs,
+  type Registry,
+  type RegistryOptions,
+  type Sealable,
+  type SealedValue,
+} from './plugins/registry.js';
 export type { Importer } from './plugins/loader.js';
 export type { DiscoverOptions, InstalledProvider } from './plugins/discover.js';
 export {

@@ -9,6 +9,8 @@ import {
   ApplyError,
   ConflictError,
   InvalidInputError,
+  NetworkError,
+  NotSupportedError,
   QuotaExceededError,
   apply,
   describeRecordedImage,
@@ -42,6 +44,10 @@ class MemoryProvider implements CloudProvider {
   readonly neverReady = new Set<string>();
   inFlight = 0;
   maxInFlight = 0;
+  validating = 0;
+  maxValidating = 0;
+  /** The next validateSpec calls fail with this (a failure that is not a refusal of the spec). */
+  validateFailure: Error | undefined;
   private nextId = 1;
 
   constructor(private readonly bootMs = 5) {}
@@ -55,8 +61,24 @@ class MemoryProvider implements CloudProvider {
     this.count('validateCredentials', o);
   }
 
+  /** Refuses what a cloud would: an unknown region, a tag key with a space, a name over 20 characters. */
   async validateSpec(spec: InstanceSpec, o?: Op): Promise<ResolvedSpec> {
     this.count('validateSpec', o);
+    this.validating++;
+    this.maxValidating = Math.max(this.maxValidating, this.validating);
+    try {
+      await sleep(1, o?.signal);
+    } finally {
+      this.validating--;
+    }
+    if (this.validateFailure) throw this.validateFailure;
+    if (spec.region !== undefined && !spec.region.startsWith('home-')) {
+      throw new InvalidInputError('region', `Unknown region "${spec.region}"`, { provider: this.name });
+    }
+    const badKey = Object.keys(spec.tags ?? {}).find((key) => key.includes(' '));
+    if (badKey !== undefined) throw new InvalidInputError(`tags.${badKey}`, `Tag key "${badKey}" has a space`, { provider: this.name });
+    if ((spec.name ?? '').length > 20) throw new InvalidInputError('name', 'must be at most 20 characters', { provider: this.name });
+    if (spec.spot && spec.architecture === 'arm64') throw new NotSupportedError('spot', 'no arm64 spot here', { provider: this.name });
     const type = typeof spec.size === 'string' ? TYPES[spec.size]! : spec.size.type;
     return { type, region: spec.region ?? 'home-1', architecture: spec.architecture ?? 'amd64', image: 'ubuntu', spot: spec.spot ?? false, warnings: [] };
   }
@@ -197,8 +219,68 @@ describe('plan', () => {
         'stagely-size': 'large',
       },
     });
-    expect(result).toMatchObject({ environment: 'dev', provider: 'memory', delete: [], keep: [], conflicts: [], replace: [] });
-    expect(provider.calls).toEqual({ listInstances: 1 });
+    expect(result).toMatchObject({ environment: 'dev', provider: 'memory', delete: [], keep: [], conflicts: [], replace: [], problems: [] });
+    expect(provider.calls).toEqual({ listInstances: 1, validateSpec: 3 });
+  });
+
+  it('runs validateSpec for every host to create or replace, a few at once, and carries what it resolved', async () => {
+    const provider = new MemoryProvider();
+    await apply(provider, await plan(provider, desired([web('kept'), web('changed')])));
+    const hosts = [web('kept'), web('changed', { size: 'large' }), ...['n1', 'n2', 'n3', 'n4', 'n5', 'n6'].map((n) => web(n))];
+    const calls = provider.calls.validateSpec ?? 0;
+    const result = await plan(provider, desired(hosts), { policy: 'replace', preflightConcurrency: 2 });
+    // Every create and the replace, never the host that is kept.
+    expect((provider.calls.validateSpec ?? 0) - calls).toBe(7);
+    expect(provider.maxValidating).toBeLessThanOrEqual(2);
+    expect(result.create[0]).toMatchObject({ name: 'dev-n1', resolved: { type: 't-small', region: 'home-1', architecture: 'amd64', image: 'ubuntu' } });
+    expect(result.replace[0]).toMatchObject({ name: 'dev-changed', resolved: { type: 't-large' } });
+    expect(result.problems).toEqual([]);
+    expect(await invalidField(plan(provider, desired(hosts), { preflightConcurrency: 0 }))).toBe('preflightConcurrency');
+  });
+
+  it('lists every spec the provider refuses and every instance name made twice as problems, sorted by host and field', async () => {
+    const provider = new MemoryProvider();
+    const file = desired([
+      web('web', { region: 'nowhere' }),
+      web('db', { tags: { 'cost center': 'x' } }),
+      web('a-long-host-name-x'),
+      web('b-c'),
+      web('gpu', { spot: true, architecture: 'arm64' }),
+      web('ok'),
+    ]);
+    const others = [desired([web('c')], 'dev-b'), desired([web('b-c')], 'dev')];
+    const result = await plan(provider, file, { otherEnvironments: others });
+    expect(result.problems.map((p) => [p.host, p.field, p.code])).toEqual([
+      ['a-long-host-name-x', 'name', 'INVALID_INPUT'],
+      ['b-c', 'name', 'CONFLICT'],
+      ['db', 'tags.cost center', 'INVALID_INPUT'],
+      ['gpu', 'spot', 'NOT_SUPPORTED'],
+      ['web', 'region', 'INVALID_INPUT'],
+    ]);
+    expect(result.problems[1]).toEqual({
+      host: 'b-c',
+      name: 'dev-b-c',
+      field: 'name',
+      code: 'CONFLICT',
+      message: 'makes the instance name "dev-b-c", as host "c" of environment "dev-b" does',
+    });
+    expect(result.problems[4]!.message).toBe('Unknown region "nowhere"');
+    // A refused host carries nothing resolved; the others do.
+    expect(result.create.filter((c) => c.resolved).map((c) => c.host)).toEqual(['b-c', 'ok']);
+    expect(isEmptyPlan(await plan(provider, desired([]), { otherEnvironments: others }))).toBe(true);
+    // Deterministic: the same input in another order gives the same JSON.
+    const again = await plan(provider, desired([...file.hosts].reverse()), { otherEnvironments: [...others].reverse() });
+    expect(JSON.stringify(again)).toBe(JSON.stringify(result));
+    expect(provider.calls.createInstance).toBeUndefined();
+  });
+
+  it('fails, rather than lists, what is not a refusal of the spec', async () => {
+    const provider = new MemoryProvider();
+    provider.validateFailure = new NetworkError('connection reset', { provider: provider.name });
+    await expect(plan(provider, desired([web('a'), web('b')]))).rejects.toSatisfy((e) => isStagelyError(e, 'NETWORK'));
+    await expect(plan(provider, desired([web('a')]), { otherEnvironments: [{ environment: 'Bad', hosts: [] }] })).rejects.toSatisfy(
+      (e) => isStagelyError(e, 'INVALID_INPUT') && e.details.field === 'otherEnvironments[0].environment',
+    );
   });
 
   it('is deterministic: the same input and state give byte-identical JSON, whatever the host order', async () => {
@@ -444,6 +526,34 @@ describe('apply', () => {
     badSize.create[0]!.spec.size = 'huge' as never;
     expect(await invalidField(apply(provider, badSize))).toBe('plan.create[0].spec.size');
     expect(provider.calls.createInstance).toBeUndefined();
+  });
+
+  it('refuses a plan with problems, and a spec the provider refuses since the plan, before any change', async () => {
+    const provider = new MemoryProvider();
+    await apply(provider, await plan(provider, desired([web('old')])));
+    const file = desired([web('a'), web('b', { region: 'nowhere' })]);
+    const planned = await plan(provider, file);
+    expect(planned.problems).toHaveLength(1);
+    const refused = await apply(provider, planned).catch((e: unknown) => e);
+    expect(isStagelyError(refused, 'INVALID_INPUT') && refused.details).toMatchObject({ field: 'plan.problems', problems: planned.problems });
+    expect((refused as Error).message).toContain('b: region: Unknown region "nowhere"');
+
+    // A plan whose problems were dropped (or saved before the catalogue changed) is checked again.
+    const tampered = { ...planned, problems: [] };
+    const rechecked = await apply(provider, tampered).catch((e: unknown) => e);
+    expect(isStagelyError(rechecked, 'INVALID_INPUT') && rechecked.details.problems).toEqual(planned.problems);
+    expect(provider.calls.createInstance).toBe(1);
+    expect(provider.calls.terminateInstance).toBeUndefined();
+    expect(provider.live().map((i) => i.name)).toEqual(['dev-old']);
+  });
+
+  it('reads back a plan saved before it carried problems and resolved specs', async () => {
+    const provider = new MemoryProvider();
+    const saved = JSON.parse(JSON.stringify(await plan(provider, desired([web('a')])))) as Record<string, unknown> & { create: Record<string, unknown>[] };
+    delete saved.problems;
+    delete saved.create[0]!.resolved;
+    const result = await apply(provider, saved as never);
+    expect(result.created.map((c) => c.name)).toEqual(['dev-a']);
   });
 
   it('fails a create whose host appeared with another spec since the plan, without touching it', async () => {

@@ -2,8 +2,10 @@
  * `@stagely/provider-hetzner`: Hetzner Cloud for Stagely. The default export is the plugin that
  * core's registry loads for `registry.get('hetzner', config)`.
  */
+// The entry it augments below (ProviderConfigs) must be part of the declaration build.
+import type {} from '@stagely/provider-core';
 import { definePlugin } from '@stagely/provider-core/provider';
-import { hetznerConfigSchema } from './config.js';
+import { hetznerConfigSchema, type HetznerConfig } from './config.js';
 import { HETZNER_CAPABILITIES, HetznerProvider, PROVIDER_NAME } from './provider.js';
 
 const plugin = definePlugin({
@@ -17,6 +19,14 @@ const plugin = definePlugin({
 });
 
 export default plugin;
+
+// Types `registry.get('hetzner', config)` wherever this package's types are loaded.
+declare module '@stagely/provider-core' {
+  interface ProviderConfigs {
+    hetzner: HetznerConfig;
+    '@stagely/provider-hetzner': HetznerConfig;
+  }
+}
 export { createHetznerProvider, HETZNER_CAPABILITIES, HetznerProvider, PROVIDER_NAME } from './provider.js';
 export { hetznerConfigSchema, parseHetznerConfig, type HetznerConfig, type ResolvedHetznerConfig } from './config.js';
 export { DEFAULT_SIZES } from './catalog.js';

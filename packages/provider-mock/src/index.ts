@@ -2,8 +2,10 @@
  * @stagely/provider-mock: the in-memory reference provider. The default export is the plugin
  * (`registry.get('mock', config)`); `createMockProvider` builds one directly, e.g. in tests.
  */
+// The entry it augments below (ProviderConfigs) must be part of the declaration build.
+import type {} from '@stagely/provider-core';
 import { definePlugin, type Capabilities } from '@stagely/provider-core/provider';
-import { mockConfigSchema, type ResolvedMockConfig } from './config.js';
+import { mockConfigSchema, type MockConfig, type ResolvedMockConfig } from './config.js';
 import { MockProvider, PROVIDER_NAME } from './provider.js';
 
 /** What the mock can simulate; a provider's own `capabilities` follow `config.offer`. */
@@ -25,6 +27,14 @@ const plugin = definePlugin<ResolvedMockConfig, MockProvider>({
 });
 
 export default plugin;
+
+// Types `registry.get('mock', config)` wherever this package's types are loaded.
+declare module '@stagely/provider-core' {
+  interface ProviderConfigs {
+    mock: MockConfig;
+    '@stagely/provider-mock': MockConfig;
+  }
+}
 export { MockProvider, createMockProvider, instanceView, INVALID_TOKEN, PROVIDER_NAME } from './provider.js';
 export { mockConfigSchema, parseMockConfig, type MockConfig, type ResolvedMockConfig } from './config.js';
 export { Catalog, DEFAULT_SIZE_TABLE, KNOWN_IMAGES, KNOWN_REGIONS } from './catalog.js';

@@ -1,9 +1,14 @@
 /**
  * Parsers for command-line values (commander's argParser): each throws commander's
- * InvalidArgumentError, which commander reports as a usage error naming the option.
+ * InvalidArgumentError, which commander reports as a usage error naming the option. They run while
+ * the program is defined, so they do not load core: its sizes and architectures are spelt out here
+ * (a test checks they are core's).
  */
-import { ARCHITECTURES, SIZES, type Architecture, type ImageSpec, type Size } from '@stagely/provider-core';
+import type { Architecture, ImageSpec, Size } from '@stagely/provider-core';
 import { InvalidArgumentError } from 'commander';
+
+export const SIZES: readonly Size[] = ['small', 'medium', 'large'];
+export const ARCHITECTURES: readonly Architecture[] = ['amd64', 'arm64'];
 
 /** `--tag key=value`, repeatable: collected into one record. */
 export function collectTag(value: string, previous: Record<string, string> = {}): Record<string, string> {

@@ -7,6 +7,9 @@ import type { LoadedConfig } from '../config/load.js';
 import { usageError } from './exit-codes.js';
 
 export function pickEnvironment(loaded: LoadedConfig | undefined, named: string | undefined, mustBeInFile: boolean): string {
+  if (loaded?.empty && (mustBeInFile || named === undefined)) {
+    throw usageError(`${loaded.file} is empty: describe the provider and its environments in it (\`stagely init\` writes a commented starter file)`);
+  }
   const known = loaded ? Object.keys(loaded.data.environments).sort() : [];
   const list = known.length > 0 ? `environments in ${loaded!.file}: ${known.join(', ')}` : `${loaded?.file ?? 'stagely.yml'} has no environments`;
   if (named === undefined) {

@@ -1,8 +1,8 @@
 /**
  * The CLI's exit codes: a stable, documented API (see the README), so scripts can tell a refused
- * confirmation from a failed apply. Every StagelyError code maps to one of them.
+ * confirmation from a failed apply. Every StagelyError code maps to one of them (runner.ts).
+ * Nothing here loads core: the program's definition and `--version` use these.
  */
-import { isStagelyError, type ErrorCode } from '@stagely/provider-core';
 
 export const ExitCode = {
   /** Done. */
@@ -28,30 +28,6 @@ export const ExitCode = {
 } as const;
 
 export type ExitCodeValue = (typeof ExitCode)[keyof typeof ExitCode];
-
-const BY_ERROR_CODE: Partial<Record<ErrorCode, ExitCodeValue>> = {
-  INVALID_INPUT: ExitCode.USAGE,
-  AUTHENTICATION: ExitCode.CREDENTIALS,
-  PERMISSION_DENIED: ExitCode.CREDENTIALS,
-  CREDENTIALS: ExitCode.CREDENTIALS,
-  NOT_FOUND: ExitCode.NOT_FOUND,
-  UNKNOWN_PROVIDER: ExitCode.PROVIDER_UNAVAILABLE,
-  PROVIDER_NOT_INSTALLED: ExitCode.PROVIDER_UNAVAILABLE,
-  INCOMPATIBLE_PLUGIN: ExitCode.PROVIDER_UNAVAILABLE,
-  APPLY_FAILED: ExitCode.PARTIAL,
-  ABORTED: ExitCode.INTERRUPTED,
-};
-
-/** The exit code for an error: by its StagelyError code, else (a bug, an unexpected failure) FAILURE. */
-export function exitCodeFor(error: unknown): ExitCodeValue {
-  if (error instanceof CliError) return error.exitCode;
-  if (isStagelyError(error)) {
-    // An apply stopped by Ctrl-C is reported in full, but exits as interrupted.
-    if (error.code === 'APPLY_FAILED' && error.details.aborted === true) return ExitCode.INTERRUPTED;
-    return BY_ERROR_CODE[error.code] ?? ExitCode.FAILURE;
-  }
-  return ExitCode.FAILURE;
-}
 
 /** A failure of the CLI itself (usage, refused confirmation), with its own code word and exit code. */
 export class CliError extends Error {

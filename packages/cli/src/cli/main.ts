@@ -1,26 +1,23 @@
 /**
  * The `stagely` program (commander): global options, the commands, and usage errors turned into
- * exit code 2 (with a JSON error document under --json).
+ * exit code 2 (with a JSON error document under --json). Only commander and the commands'
+ * definitions load up front; a command's body, core and the providers when it runs.
  */
-import { readFileSync } from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
 import { registerEnvironmentCommands } from './commands/environments.js';
+import { registerInitCommand } from './commands/init.js';
 import { registerInstanceCommands } from './commands/instances.js';
 import { registerProvidersCommand } from './commands/providers.js';
 import { registerSweepCommand } from './commands/sweep.js';
 import { registerValidateCommand } from './commands/validate.js';
-import { ExitCode, type ExitCodeValue } from './exit-codes.js';
-import { Output } from './output.js';
-import { createRunner, printError, type RunEnvironment } from './runner.js';
-import { CliError } from './exit-codes.js';
+import type { RunEnvironment, Runner } from './command.js';
+import { CliError, ExitCode, type ExitCodeValue } from './exit-codes.js';
+
+/** Put in by the build (tsup.config.ts); absent when the source runs as it is (tests of main()). */
+declare const STAGELY_CLI_VERSION: string | undefined;
 
 function version(): string {
-  try {
-    const manifest = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version?: string };
-    return manifest.version ?? '0.0.0';
-  } catch {
-    return '0.0.0';
-  }
+  return typeof STAGELY_CLI_VERSION === 'string' ? STAGELY_CLI_VERSION : '0.0.0';
 }
 
 export function createProgram(env: RunEnvironment): Command {
@@ -47,7 +44,11 @@ Exit codes:
   3  changes not confirmed         8  apply left hosts in conflict
   4  partly applied (see summary)  130 interrupted`,
   );
-  const run = createRunner(env);
+  const run: Runner = (load) => async (...args) => {
+    const [{ runCommand }, body] = await Promise.all([import('./runner.js'), load()]);
+    await runCommand(env, body, args);
+  };
+  registerInitCommand(program, run);
   registerProvidersCommand(program, run);
   registerValidateCommand(program, run);
   registerInstanceCommands(program, run);
@@ -70,6 +71,7 @@ export async function main(argv: readonly string[], env: Omit<RunEnvironment, 's
       // --help and --version end here too, with exit code 0.
       if (error.exitCode === 0) return ExitCode.OK;
       if (argv.includes('--json')) {
+        const [{ Output }, { printError }] = await Promise.all([import('./output.js'), import('./runner.js')]);
         const output = new Output({ json: true, stdout: env.stdout, stderr: env.stderr, env: env.env });
         printError(output, new CliError('USAGE', error.message.replace(/^error: /, ''), ExitCode.USAGE));
       }

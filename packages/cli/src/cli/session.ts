@@ -82,7 +82,7 @@ export class Session {
     return this.#config.then((loaded) => {
       if (loaded === undefined && required) {
         throw new ConfigFileError(DEFAULT_CONFIG_FILE, [
-          { field: '', line: 0, column: 0, message: 'does not exist in the working directory: create one (see examples/) or pass --file' },
+          { field: '', line: 0, column: 0, message: 'does not exist in the working directory: `stagely init` writes a commented starter (`stagely init hetzner` for a provider), or pass --file; the @stagely/cli README describes the file' },
         ]);
       }
       return loaded;

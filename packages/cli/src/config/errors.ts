@@ -11,6 +11,10 @@ export interface ConfigProblem {
   line: number;
   column: number;
   message: string;
+  /** For a problem the provider's preflight found: the host's environment, the host, and the error code. */
+  environment?: string;
+  host?: string;
+  code?: string;
 }
 
 export class ConfigFileError extends InvalidInputError {

@@ -10,6 +10,7 @@ import { LineCounter, parseDocument, type Document } from 'yaml';
 import type { z } from 'zod';
 import { ConfigFileError, type ConfigProblem } from './errors.js';
 import { locate, type Position } from './locate.js';
+import { sortByPlace } from './problems.js';
 import { stagelyFileSchema, type StagelyFile } from './schema.js';
 
 export const DEFAULT_CONFIG_FILE = 'stagely.yml';
@@ -20,6 +21,8 @@ export interface LoadedConfig {
   /** Its directory, absolute: relative paths in the file are resolved against it. */
   dir: string;
   data: StagelyFile;
+  /** The file holds nothing (no text, or only comments): every setting is a default. */
+  empty: boolean;
   /** Where `path` is in the file, for problems found after validation (e.g. by the provider). */
   locate(path: readonly PropertyKey[], at?: 'key' | 'value'): Position;
   /** A ConfigFileError for a problem at `path`. */
@@ -40,13 +43,14 @@ export function parseConfig(source: string, file: string = DEFAULT_CONFIG_FILE):
     );
   }
   const parsed = stagelyFileSchema.safeParse(doc.toJS() ?? {});
-  if (!parsed.success) throw new ConfigFileError(file, parsed.error.issues.flatMap((issue) => problemsOf(issue, doc, lines)));
+  if (!parsed.success) throw new ConfigFileError(file, sortByPlace(parsed.error.issues.flatMap((issue) => problemsOf(issue, doc, lines))));
 
   const at = (path: readonly PropertyKey[], where?: 'key' | 'value') => locate(doc, lines, path, where);
   return {
     file,
     dir: resolve(dirname(file)),
     data: parsed.data,
+    empty: doc.contents === null,
     locate: at,
     problem: (path, message, where) => new ConfigFileError(file, [{ field: fieldPath(path), ...at(path, where), message }]),
   };

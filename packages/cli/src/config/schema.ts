@@ -113,23 +113,31 @@ export const stagelyFileSchema = z
     defaults: z.strictObject(hostFields).prefault({}),
     environments: z.record(name(), environmentSchema).default({}),
   })
-  .superRefine((file, ctx) => {
-    for (const [envName, env] of Object.entries(file.environments)) {
-      for (const [hostName, host] of Object.entries(env.hosts)) {
-        const path = ['environments', envName, 'hosts', hostName];
-        if (host.size === undefined && file.defaults.size === undefined) {
-          ctx.addIssue({ code: 'custom', path: [...path, 'size'], message: 'is required: set it on the host or in defaults' });
-        }
-        if (envName.length + 1 + hostName.length > MAX_INSTANCE_NAME) {
-          ctx.addIssue({
-            code: 'custom',
-            path,
-            message: `makes the instance name "${envName}-${hostName}" longer than ${MAX_INSTANCE_NAME} characters`,
-          });
+  // Runs even when other parts of the file are wrong (`when`), so one run names every problem: a
+  // typo elsewhere must not hide a host without a size. The value may then be malformed: read it warily.
+  .superRefine(
+    (file, ctx) => {
+      const records = (value: unknown): [string, unknown][] =>
+        typeof value === 'object' && value !== null && !Array.isArray(value) ? Object.entries(value) : [];
+      const defaults = Object.fromEntries(records(file.defaults));
+      for (const [envName, env] of records(file.environments)) {
+        for (const [hostName, host] of records(Object.fromEntries(records(env)).hosts)) {
+          const path = ['environments', envName, 'hosts', hostName];
+          if (Object.fromEntries(records(host)).size === undefined && defaults.size === undefined) {
+            ctx.addIssue({ code: 'custom', path: [...path, 'size'], message: 'is required: set it on the host or in defaults' });
+          }
+          if (envName.length + 1 + hostName.length > MAX_INSTANCE_NAME) {
+            ctx.addIssue({
+              code: 'custom',
+              path,
+              message: `makes the instance name "${envName}-${hostName}" longer than ${MAX_INSTANCE_NAME} characters`,
+            });
+          }
         }
       }
-    }
-  })
+    },
+    { when: () => true },
+  )
   .meta({ title: 'stagely.yml', description: 'Environments of virtual machines for the stagely CLI' });
 
 /** The file as written (before defaults). */

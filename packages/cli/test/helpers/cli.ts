@@ -7,10 +7,11 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { afterAll } from 'vitest';
 
-export const BIN = join(import.meta.dirname, '..', '..', 'dist', 'bin.js');
+export const BIN = join(import.meta.dirname, '..', '..', 'dist', 'bin', 'stagely.js');
 
-if (!existsSync(BIN)) throw new Error('dist/bin.js is missing: run `pnpm --filter @stagely/cli build` before these tests');
+if (!existsSync(BIN)) throw new Error('dist/bin/stagely.js is missing: run `pnpm --filter @stagely/cli build` before these tests');
 
 export interface CliResult {
   code: number | null;
@@ -67,6 +68,41 @@ export function project(file?: string): { dir: string; write(text: string, name?
   const write = (text: string, name = 'stagely.yml') => writeFileSync(join(dir, name), text);
   if (file !== undefined) write(file);
   return { dir, write, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+/**
+ * `project()` for a test file whose tests run concurrently: every directory is removed once the
+ * file's tests are done. Call at the top of the file.
+ */
+export function tempProjects(): typeof project {
+  const cleanups: (() => void)[] = [];
+  afterAll(() => {
+    for (const cleanup of cleanups.splice(0)) cleanup();
+  });
+  return (file) => {
+    const p = project(file);
+    cleanups.push(p.cleanup);
+    return p;
+  };
+}
+
+/**
+ * Runs `command` to its end and collects its stderr (stdout is not read: `closeStdout` closes it
+ * before the child writes anything, as `| head -0` would).
+ */
+export function runToEnd(
+  command: string,
+  args: string[],
+  options: { cwd: string; env?: NodeJS.ProcessEnv; closeStdout?: boolean },
+): Promise<{ code: number | null; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { cwd: options.cwd, env: options.env ?? process.env, stdio: ['ignore', options.closeStdout ? 'pipe' : 'ignore', 'pipe'] });
+    child.stdout?.destroy();
+    let stderr = '';
+    child.stderr!.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stderr }));
+  });
 }
 
 /** A small environment on the mock that boots fast. */

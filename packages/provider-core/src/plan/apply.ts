@@ -4,6 +4,10 @@
  * goes through `provisionInstance` (create, wait until ready, terminate on any failure), so a host that
  * fails leaves no half-made instance behind. Idempotent: a create whose host already exists and matches
  * is skipped, and terminating an instance that is already gone succeeds.
+ *
+ * Nothing starts for input that could have been checked: a plan with problems is refused, and right
+ * before the first change every spec to create goes through `validateSpec` again (a saved plan may
+ * predate a catalogue change); a refusal there is refused the same way, with nothing changed.
  */
 import pLimit from 'p-limit';
 import { abortedError, throwIfAborted } from '../runtime/abort.js';
@@ -14,6 +18,7 @@ import { provisionInstance } from '../runtime/provision.js';
 import { createRedactor } from '../authoring/redact.js';
 import { ApplyError } from './apply-error.js';
 import { differences, type CreateSpec } from './compare.js';
+import { planProblemsError, preflightSpecs } from './preflight.js';
 import { validatePlan } from './schema.js';
 import { ENV_TAG, HOST_TAG } from './tags.js';
 import type { AppliedInstance, ApplyAction, ApplyFailure, ApplyOptions, ApplyProgressEvent, ApplyResult, Plan } from './types.js';
@@ -42,6 +47,7 @@ export async function apply(provider: CloudProvider, plan: Plan, options: ApplyO
     throw new InvalidInputError('plan.provider', `The plan was made for provider "${valid.provider}", not "${provider.name}"`);
   }
   const { environment } = valid;
+  if (valid.problems.length > 0) throw planProblemsError(environment, valid.problems, provider.name);
   throwIfAborted(signal, provider.name);
   const op: Op = signal ? { signal } : {};
 
@@ -53,6 +59,8 @@ export async function apply(provider: CloudProvider, plan: Plan, options: ApplyO
       if (host === undefined || isGoing(instance)) continue;
       current.set(host, [...(current.get(host) ?? []), instance]);
     }
+    const { problems } = await preflightSpecs(provider, [...valid.create, ...valid.replace], { concurrency, signal });
+    if (problems.length > 0) throw planProblemsError(environment, problems, provider.name);
   }
 
   const created: AppliedInstance[] = [];

@@ -2,6 +2,14 @@ export * from './types.js';
 export { plan, planFromObserved, isEmptyPlan } from './plan.js';
 export { apply, DEFAULT_APPLY_CONCURRENCY } from './apply.js';
 export { ApplyError, type ApplyErrorReport } from './apply-error.js';
+export {
+  preflightSpecs,
+  nameCollisions,
+  planProblemsError,
+  DEFAULT_PREFLIGHT_CONCURRENCY,
+  type PreflightEntry,
+  type PreflightResult,
+} from './preflight.js';
 export { createSpecFor, differences, instanceName, type CreateSpec } from './compare.js';
 export {
   validateDesiredEnvironment,

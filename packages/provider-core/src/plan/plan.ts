@@ -1,13 +1,15 @@
 /**
  * `plan(provider, desired, opts)` (docs/architecture.md, "Plan and apply"): what apply would change to make the environment match
- * the file. Reads only (one `listInstances`), and is deterministic: the same input and observed state
- * give a byte-identical plan, every list sorted by name (then instance id).
+ * the file. Reads only (one `listInstances`, then `validateSpec` for each host to create or replace),
+ * and is deterministic: the same input and observed state give a byte-identical plan, every list
+ * sorted by name (then instance id), problems by host and field.
  */
 import { throwIfAborted } from '../runtime/abort.js';
 import type { CloudProvider, Instance } from '../contract/contract.js';
-import { InvalidInputError } from '../contract/errors.js';
+import { InvalidInputError, isStagelyError } from '../contract/errors.js';
 import { createSpecFor, differences, instanceName, type CreateSpec } from './compare.js';
 import { isGoing } from './going.js';
+import { nameCollisions, preflightSpecs, sortProblems } from './preflight.js';
 import { validateDesiredEnvironment } from './schema.js';
 import { ENV_TAG, HOST_TAG } from './tags.js';
 import type { ConflictPolicy, DesiredEnvironment, Plan, PlanDelete, PlanOptions } from './types.js';
@@ -22,18 +24,40 @@ export async function plan(provider: CloudProvider, desired: DesiredEnvironment,
   if (options.defaultRegion !== undefined && (typeof options.defaultRegion !== 'string' || !options.defaultRegion.trim())) {
     throw new InvalidInputError('defaultRegion', 'Invalid plan option: defaultRegion must be a non-empty string');
   }
+  const concurrency = options.preflightConcurrency;
+  if (concurrency !== undefined && !(Number.isInteger(concurrency) && concurrency >= 1)) {
+    throw new InvalidInputError('preflightConcurrency', 'Invalid plan option: preflightConcurrency must be a whole number of at least 1');
+  }
   const valid = validateDesiredEnvironment(desired);
+  const others = (options.otherEnvironments ?? []).map((other, i) => {
+    try {
+      return validateDesiredEnvironment(other);
+    } catch (error) {
+      throw isStagelyError(error, 'INVALID_INPUT')
+        ? new InvalidInputError(`otherEnvironments[${i}].${String(error.details.field)}`, error.message)
+        : error;
+    }
+  });
   throwIfAborted(options.signal, provider.name);
   const observed = await provider.listInstances(
     { tags: { [ENV_TAG]: valid.environment } },
     options.signal ? { signal: options.signal } : {},
   );
-  return planFromObserved(provider.name, valid, observed, { policy, defaultRegion: options.defaultRegion });
+  const result = planFromObserved(provider.name, valid, observed, { policy, defaultRegion: options.defaultRegion });
+
+  const entries = [...result.create, ...result.replace];
+  const { resolved, problems } = await preflightSpecs(provider, entries, { concurrency, signal: options.signal });
+  for (const entry of entries) {
+    const found = resolved.get(entry.host);
+    if (found) entry.resolved = found;
+  }
+  result.problems = sortProblems([...nameCollisions(valid, others), ...problems]);
+  return result;
 }
 
 /**
  * The pure half of `plan`: desired state against instances already listed. `desired` must be valid
- * (see `validateDesiredEnvironment`).
+ * (see `validateDesiredEnvironment`). No preflight: `problems` is empty and nothing is `resolved`.
  */
 export function planFromObserved(
   providerName: string,
@@ -56,7 +80,7 @@ export function planFromObserved(
     else byHost.set(host, [instance]);
   }
 
-  const result: Plan = { version: 1, provider: providerName, environment, policy, create: [], delete: [], keep: [], conflicts: [], replace: [] };
+  const result: Plan = { version: 1, provider: providerName, environment, policy, create: [], delete: [], keep: [], conflicts: [], replace: [], problems: [] };
   const remove = (instance: Instance, host: string | null, reason: PlanDelete['reason']) =>
     result.delete.push({ name: instance.name, host, instanceId: instance.id, reason });
 
@@ -106,7 +130,13 @@ function compare(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-/** True when applying `plan` would change nothing (conflicts left alone count as changes to look at). */
+/** True when applying `plan` would change nothing (conflicts left alone and problems count as changes to look at). */
 export function isEmptyPlan(plan: Plan): boolean {
-  return plan.create.length === 0 && plan.delete.length === 0 && plan.conflicts.length === 0 && plan.replace.length === 0;
+  return (
+    plan.create.length === 0 &&
+    plan.delete.length === 0 &&
+    plan.conflicts.length === 0 &&
+    plan.replace.length === 0 &&
+    (plan.problems?.length ?? 0) === 0
+  );
 }

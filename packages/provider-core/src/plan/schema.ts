@@ -62,6 +62,15 @@ const differenceSchema = z.object({
 });
 const createSpecSchema = instanceSpecSchema.extend({ name: z.string(), tags: z.record(z.string(), z.string()) });
 const instanceId = z.string().min(1, 'must not be empty');
+const resolvedSchema = z.object({
+  type: z.string(),
+  region: z.string(),
+  architecture: z.enum(['amd64', 'arm64']),
+  image: z.string(),
+  spot: z.boolean(),
+  warnings: z.array(z.string()),
+});
+const problemSchema = z.object({ host: z.string(), name: z.string(), field: z.string(), code: z.string(), message: z.string() });
 const conflictShape = { name: z.string(), host: hostNameSchema, instanceId, differences: z.array(differenceSchema) };
 
 export const planSchema = z
@@ -70,13 +79,15 @@ export const planSchema = z
     provider: z.string(),
     environment: environmentNameSchema,
     policy: z.enum(['report', 'replace']),
-    create: z.array(z.object({ name: z.string(), host: hostNameSchema, spec: createSpecSchema })),
+    // `resolved` and `problems` came later in version 1: a plan saved without them still reads.
+    create: z.array(z.object({ name: z.string(), host: hostNameSchema, spec: createSpecSchema, resolved: resolvedSchema.optional() })),
     delete: z.array(
       z.object({ name: z.string(), host: z.string().nullable(), instanceId, reason: z.enum(['not-in-file', 'duplicate']) }),
     ),
     keep: z.array(z.object({ name: z.string(), host: hostNameSchema, instanceId })),
     conflicts: z.array(z.object(conflictShape)),
-    replace: z.array(z.object({ ...conflictShape, spec: createSpecSchema })),
+    replace: z.array(z.object({ ...conflictShape, spec: createSpecSchema, resolved: resolvedSchema.optional() })),
+    problems: z.array(problemSchema).default([]),
   })
   .superRefine((plan, ctx) => {
     // Whatever apply creates must carry the environment's tags, or no later plan would see it.

@@ -3,7 +3,7 @@
  * what would change (`Plan`), and what `apply` reports. A plan is plain JSON (no Dates, no
  * undefined values) so that it can be printed, saved and compared byte for byte.
  */
-import type { InstanceSpec } from '../contract/contract.js';
+import type { InstanceSpec, ResolvedSpec } from '../contract/contract.js';
 
 /** One host of an environment: an InstanceSpec whose `name` is the host's name within it. */
 export interface HostSpec extends InstanceSpec {
@@ -39,6 +39,23 @@ export interface PlanCreate {
   host: string;
   /** Exactly what will be passed to `createInstance`, tags included. */
   spec: InstanceSpec & { name: string; tags: Record<string, string> };
+  /** What the provider's `validateSpec` resolved for `spec`; absent when the host has a problem. */
+  resolved?: ResolvedSpec;
+}
+
+/**
+ * Something that would make apply fail for a host, found while planning: a spec the provider
+ * refuses (`validateSpec`) or an instance name another host or environment makes too.
+ */
+export interface PlanProblem {
+  host: string;
+  /** The instance name, `<environment>-<host>`. */
+  name: string;
+  /** The host's field, as the provider named it: `region`, `tags.team`, `sshKeys[0]`, `name`... */
+  field: string;
+  /** `INVALID_INPUT` or `NOT_SUPPORTED` (the provider's error), `CONFLICT` (a name made twice). */
+  code: string;
+  message: string;
 }
 
 /** An instance to terminate. */
@@ -69,6 +86,7 @@ export interface PlanConflict {
 /** A conflict the `replace` policy resolves: terminate `instanceId`, then create `spec`. */
 export interface PlanReplace extends PlanConflict {
   spec: PlanCreate['spec'];
+  resolved?: ResolvedSpec;
 }
 
 /** Any entry of a plan's lists. */
@@ -88,6 +106,8 @@ export interface Plan {
   conflicts: PlanConflict[];
   /** Conflicts to resolve by delete + create (policy `replace`). */
   replace: PlanReplace[];
+  /** What would make apply fail, sorted by host and field; apply refuses a plan that has any. */
+  problems: PlanProblem[];
 }
 
 export interface PlanOptions {
@@ -98,6 +118,13 @@ export interface PlanOptions {
    * hosts without a region in the file are compared against it; when not, their region is not compared.
    */
   defaultRegion?: string;
+  /**
+   * The other environments managed alongside (e.g. the rest of the file): a host whose instance name
+   * one of them makes too is a problem.
+   */
+  otherEnvironments?: readonly DesiredEnvironment[];
+  /** `validateSpec` calls at once; default 4. */
+  preflightConcurrency?: number;
   signal?: AbortSignal;
 }
 

@@ -44,6 +44,36 @@ export interface RegistryOptions {
   importer?: Importer;
 }
 
+/**
+ * The config type of each installed provider, by the name given to `registry.get()`. Empty here:
+ * each provider package adds itself by declaration merging, so that `registry.get('hetzner', config)`
+ * is checked wherever that package's types are loaded (docs/architecture.md, "Plugins and the registry"):
+ *
+ * ```ts
+ * declare module '@stagely/provider-core' {
+ *   interface ProviderConfigs { hetzner: HetznerConfig; '@stagely/provider-hetzner': HetznerConfig }
+ * }
+ * ```
+ */
+export interface ProviderConfigs {}
+
+/** A config value given sealed (`{ sealed: 'stagely:v1:...' }`): opened by the registry. */
+export interface SealedValue {
+  sealed: string;
+}
+
+/** `T` with any value, or the whole of it, given sealed instead. */
+export type Sealable<T> = T extends (...args: never[]) => unknown
+  ? T
+  : T extends readonly unknown[]
+    ? T | SealedValue
+    : T extends object
+      ? { [K in keyof T]: Sealable<T[K]> } | SealedValue
+      : T | SealedValue;
+
+/** What `registry.get(name, config)` takes: the provider's own config type when known, else any record. */
+export type ProviderConfigFor<N extends string> = N extends keyof ProviderConfigs ? Sealable<ProviderConfigs[N]> : Record<string, unknown>;
+
 export interface PluginInfo {
   name: string;
   packageName: string | undefined;
@@ -55,8 +85,11 @@ export interface PluginInfo {
 }
 
 export interface Registry {
-  /** A ready provider for this config (cached per plugin and canonical config). */
-  get<P extends CloudProvider = CloudProvider>(name: string, config?: unknown): Promise<P>;
+  /**
+   * A ready provider for this config (cached per plugin and canonical config). The config is
+   * type-checked for providers whose package declares it in `ProviderConfigs`.
+   */
+  get<P extends CloudProvider = CloudProvider, N extends string = string>(name: N, config?: ProviderConfigFor<N>): Promise<P>;
   /** The plugin for a name, registered or imported, without creating a provider. */
   load(name: string): Promise<AnyPlugin>;
   /** Makes a plugin available under its name (and package name). */

@@ -2,137 +2,12 @@
  * `plan`, `apply` and `destroy`: an environment of the file against what runs, through core's
  * plan/apply. Nothing changes without a yes (or --yes); progress per host while apply works; a
  * summary at the end that names every host created, deleted or failed.
+ * The bodies live in ../actions/ and are imported when the command runs, so `--help` and
+ * `--version` load only commander.
  */
-import {
-  apply,
-  isEmptyPlan,
-  isStagelyError,
-  plan as makePlan,
-  type ApplyError,
-  type ApplyResult,
-  type CloudProvider,
-  type Plan,
-} from '@stagely/provider-core';
 import type { Command } from 'commander';
-import { desiredEnvironment } from '../../config/desired.js';
 import { parsePositiveInt, parseSeconds } from '../arguments.js';
-import { confirm } from '../confirm.js';
-import { pickEnvironment } from '../environment.js';
-import { ExitCode, type ExitCodeValue } from '../exit-codes.js';
-import type { Output } from '../output.js';
-import { createProgress } from '../progress.js';
-import { planCounts, renderPlan } from '../render/plan.js';
-import { table } from '../render/table.js';
-import type { Session } from '../session.js';
-import type { Runner } from '../runner.js';
-
-interface ApplyFlags {
-  replace?: boolean;
-  concurrency?: number;
-  timeout?: number;
-}
-
-/**
- * The provider config's region, so plan can compare hosts that do not name one. Providers call it
- * `region`, or `location` (Hetzner); without either, such hosts' regions are not compared.
- */
-function defaultRegion(config: Record<string, unknown>): string | undefined {
-  const region = config.region ?? config.location;
-  return typeof region === 'string' ? region : undefined;
-}
-
-async function planEnvironment(session: Session, environment: string, hosts: 'file' | 'none', replace: boolean) {
-  const loaded = await session.config(hosts === 'file');
-  const { provider, resolved } = await session.provider();
-  const desired = hosts === 'file' && loaded ? desiredEnvironment(loaded.data, environment) : { environment, hosts: [] };
-  const region = defaultRegion(resolved.config);
-  const plan = await makePlan(provider, desired, {
-    policy: replace ? 'replace' : 'report',
-    signal: session.signal,
-    ...(region === undefined ? {} : { defaultRegion: region }),
-  });
-  return { provider, plan };
-}
-
-const actionable = (plan: Plan) => plan.create.length + plan.delete.length + plan.replace.length;
-
-/** Confirms, applies with progress, prints the summary; the exit code says how it went. */
-async function confirmAndApply(
-  session: Session,
-  provider: CloudProvider,
-  plan: Plan,
-  verb: 'apply' | 'destroy',
-  flags: ApplyFlags,
-): Promise<ExitCodeValue> {
-  const out = session.output;
-  if (actionable(plan) === 0) {
-    out.result({ plan, result: null });
-    if (plan.conflicts.length > 0) {
-      out.line(out.c.magenta(`Nothing applied: ${plan.conflicts.length} host(s) in conflict with the file.`));
-      return ExitCode.CONFLICTS;
-    }
-    out.line(out.c.green('No changes: the environment matches the file.'));
-    return ExitCode.OK;
-  }
-  await confirm(session, `${verb === 'destroy' ? 'Destroy' : 'Apply'} ${plan.environment}: ${planCounts(plan)}. Continue?`, verb, { plan });
-
-  const progress = createProgress(out, plan);
-  let result: ApplyResult;
-  try {
-    result = await apply(provider, plan, {
-      signal: session.signal,
-      onProgress: (event) => progress.onProgress(event),
-      ...(flags.concurrency === undefined ? {} : { concurrency: flags.concurrency }),
-      ...(flags.timeout === undefined ? {} : { readyTimeoutMs: flags.timeout }),
-    });
-  } catch (error) {
-    // The live display stops before the failure table is printed under it.
-    await progress.finish();
-    if (isStagelyError(error, 'APPLY_FAILED')) renderFailure(out, error as ApplyError);
-    throw error;
-  }
-  await progress.finish();
-  out.result({ plan, result });
-  renderSummary(out, result, verb);
-  return result.conflicts.length > 0 ? ExitCode.CONFLICTS : ExitCode.OK;
-}
-
-function renderSummary(out: Output, result: ApplyResult, verb: 'apply' | 'destroy'): void {
-  const { c } = out;
-  const rows = [
-    ...result.created.map((i) => [i.name, c.green('created'), i.instanceId, i.publicIp ?? '-']),
-    ...result.skipped.map((i) => [i.name, c.dim('already there'), i.instanceId, i.publicIp ?? '-']),
-    ...result.deleted.map((i) => [i.name, c.red('deleted'), i.instanceId, '-']),
-  ];
-  if (rows.length > 0) {
-    out.line();
-    for (const line of table(['HOST', 'RESULT', 'ID', 'PUBLIC IP'], rows, c.bold)) out.line(line);
-  }
-  out.line();
-  const done = `${result.created.length} created, ${result.deleted.length} deleted${result.skipped.length ? `, ${result.skipped.length} already there` : ''}`;
-  out.line(c.green(`${verb === 'destroy' ? 'Destroyed' : 'Applied'} ${result.environment}: ${done}.`));
-  if (result.conflicts.length > 0) {
-    out.line(c.magenta(`${result.conflicts.length} host(s) in conflict were left alone: ${result.conflicts.map((x) => x.name).join(', ')}.`));
-  }
-}
-
-function renderFailure(out: Output, error: ApplyError): void {
-  const { c } = out;
-  const rows = [
-    ...error.created.map((i) => [i.name, c.green('created'), i.instanceId, '']),
-    ...error.skipped.map((i) => [i.name, c.dim('already there'), i.instanceId, '']),
-    ...error.deleted.map((i) => [i.name, c.red('deleted'), i.instanceId, '']),
-    ...error.failed.map((f) => [
-      f.name,
-      c.red(`${f.action} failed`),
-      f.instanceId ?? '-',
-      `${f.code}: ${f.message}${f.terminated === true ? ' (the instance made for it was terminated)' : f.terminated === false ? ' (the instance made for it could NOT be terminated)' : ''}`,
-    ]),
-  ];
-  out.line();
-  for (const line of table(['HOST', 'RESULT', 'ID', 'ERROR'], rows, c.bold)) out.line(line);
-  out.line();
-}
+import type { Runner } from '../command.js';
 
 export function registerEnvironmentCommands(program: Command, run: Runner): void {
   program
@@ -140,16 +15,7 @@ export function registerEnvironmentCommands(program: Command, run: Runner): void
     .description('show what apply would change in an environment (reads only)')
     .argument('[environment]', "an environment of the file (default: the file's only one)")
     .option('--replace', 'plan to replace hosts that differ from the file instead of reporting them')
-    .action(
-      run(async (session, environment: string | undefined, flags: ApplyFlags) => {
-        const loaded = await session.config(true);
-        const name = pickEnvironment(loaded, environment, true);
-        const { plan } = await planEnvironment(session, name, 'file', flags.replace === true);
-        session.output.result({ plan, empty: isEmptyPlan(plan) });
-        renderPlan(session.output, plan);
-        return ExitCode.OK;
-      }),
-    );
+    .action(run(() => import('../actions/environments.js').then((m) => m.planCommand)));
 
   program
     .command('apply')
@@ -159,15 +25,7 @@ export function registerEnvironmentCommands(program: Command, run: Runner): void
     .option('--replace', 'replace hosts that differ from the file (terminate, then create)')
     .option('--concurrency <n>', 'hosts worked on at once (default 4)', parsePositiveInt)
     .option('--timeout <seconds>', 'readiness limit per host (default 300)', parseSeconds)
-    .action(
-      run(async (session, environment: string | undefined, flags: ApplyFlags) => {
-        const loaded = await session.config(true);
-        const name = pickEnvironment(loaded, environment, true);
-        const { provider, plan } = await planEnvironment(session, name, 'file', flags.replace === true);
-        renderPlan(session.output, plan);
-        return confirmAndApply(session, provider, plan, 'apply', flags);
-      }),
-    );
+    .action(run(() => import('../actions/environments.js').then((m) => m.applyCommand)));
 
   program
     .command('destroy')
@@ -175,14 +33,5 @@ export function registerEnvironmentCommands(program: Command, run: Runner): void
     .argument('[environment]', "an environment name (default: the file's only one)")
     .option('-y, --yes', 'destroy without asking')
     .option('--concurrency <n>', 'hosts worked on at once (default 4)', parsePositiveInt)
-    .action(
-      run(async (session, environment: string | undefined, flags: ApplyFlags) => {
-        const loaded = await session.config();
-        // An environment already removed from the file can still be destroyed.
-        const name = pickEnvironment(loaded, environment, false);
-        const { provider, plan } = await planEnvironment(session, name, 'none', false);
-        renderPlan(session.output, plan, 'destroy');
-        return confirmAndApply(session, provider, plan, 'destroy', flags);
-      }),
-    );
+    .action(run(() => import('../actions/environments.js').then((m) => m.destroyCommand)));
 }

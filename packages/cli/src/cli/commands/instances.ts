@@ -1,35 +1,12 @@
 /**
  * Single instances: `create`, `list`, `get`, `wait`, `terminate`. `create` takes its defaults from
  * the file's `defaults` when there is a file, so ad-hoc hosts look like the environment's.
+ * The bodies live in ../actions/ and are imported when the command runs, so `--help` and
+ * `--version` load only commander.
  */
-import { readFile } from 'node:fs/promises';
-import { NotFoundError, isStagelyError, provisionInstance, type InstanceSpec } from '@stagely/provider-core';
 import type { Command } from 'commander';
-import {
-  collect,
-  collectTag,
-  parseArchitecture,
-  parseImage,
-  parseSeconds,
-  parseSize,
-} from '../arguments.js';
-import { specWithDefaults, type HostFields } from '../../config/desired.js';
-import { ExitCode, usageError } from '../exit-codes.js';
-import { renderInstance, renderInstanceTable, sortByName } from '../render/instances.js';
-import { errorJson, type Runner } from '../runner.js';
-
-interface CreateFlags {
-  size?: InstanceSpec['size'];
-  arch?: InstanceSpec['architecture'];
-  region?: string;
-  image?: InstanceSpec['image'];
-  tag?: Record<string, string>;
-  sshKey?: string[];
-  spot?: boolean;
-  userDataFile?: string;
-  wait?: boolean;
-  timeout?: number;
-}
+import { collect, collectTag, parseArchitecture, parseImage, parseSeconds, parseSize } from '../arguments.js';
+import type { Runner } from '../command.js';
 
 export function registerInstanceCommands(program: Command, run: Runner): void {
   program
@@ -46,109 +23,31 @@ export function registerInstanceCommands(program: Command, run: Runner): void {
     .option('--user-data-file <path>', 'cloud-init user data from a file')
     .option('--wait', 'wait until it is ready; terminate it if it never gets there')
     .option('--timeout <seconds>', 'readiness limit with --wait (default 300)', parseSeconds)
-    .action(
-      run(async (session, name: string | undefined, flags: CreateFlags) => {
-        const defaults = (await session.config())?.data.defaults ?? {};
-        const given: HostFields = {
-          size: flags.size,
-          architecture: flags.arch,
-          region: flags.region,
-          image: flags.image,
-          tags: flags.tag,
-          spot: flags.spot,
-          ssh_keys: flags.sshKey,
-          user_data: flags.userDataFile === undefined ? undefined : await readFile(flags.userDataFile, 'utf8'),
-        };
-        const { size, ...fields } = specWithDefaults(given, defaults);
-        if (size === undefined) throw usageError('Give --size (small, medium, large or type:<provider type>), or set defaults.size in stagely.yml');
-        const spec: InstanceSpec = { size, ...fields };
-        if (name !== undefined) spec.name = name;
-
-        const { provider } = await session.provider();
-        const op = { signal: session.signal };
-        const instance = flags.wait
-          ? await provisionInstance(provider, spec, { ...op, ...(flags.timeout === undefined ? {} : { timeoutMs: flags.timeout }) })
-          : await provider.createInstance(spec, op);
-        session.output.result({ instance });
-        renderInstance(session.output, instance);
-        return ExitCode.OK;
-      }),
-    );
+    .action(run(() => import('../actions/instances.js').then((m) => m.createCommand)));
 
   program
     .command('list')
     .description('list the instances stagely manages')
     .option('--tag <key=value>', 'only instances with this tag (repeatable)', collectTag)
     .option('-e, --env <environment>', 'only the instances of this environment')
-    .action(
-      run(async (session, flags: { tag?: Record<string, string>; env?: string }) => {
-        const { provider } = await session.provider();
-        const tags = { ...flags.tag, ...(flags.env === undefined ? {} : { 'stagely-env': flags.env }) };
-        const instances = sortByName(await provider.listInstances(Object.keys(tags).length > 0 ? { tags } : {}, { signal: session.signal }));
-        session.output.result({ instances });
-        renderInstanceTable(session.output, instances);
-        return ExitCode.OK;
-      }),
-    );
+    .action(run(() => import('../actions/instances.js').then((m) => m.listCommand)));
 
   program
     .command('get')
     .description('show one instance')
     .argument('<id>', 'instance id')
-    .action(
-      run(async (session, id: string) => {
-        const { provider } = await session.provider();
-        const instance = await provider.getInstance(id, { signal: session.signal });
-        if (instance === null) throw new NotFoundError(`No instance ${id}`, { provider: provider.name, details: { instanceId: id } });
-        session.output.result({ instance });
-        renderInstance(session.output, instance);
-        return ExitCode.OK;
-      }),
-    );
+    .action(run(() => import('../actions/instances.js').then((m) => m.getCommand)));
 
   program
     .command('wait')
     .description('wait until an instance is ready (running with a public IP)')
     .argument('<id>', 'instance id')
     .option('--timeout <seconds>', 'give up after this long (default 300)', parseSeconds)
-    .action(
-      run(async (session, id: string, flags: { timeout?: number }) => {
-        const { provider } = await session.provider();
-        const instance = await provider.waitUntilReady(id, {
-          signal: session.signal,
-          ...(flags.timeout === undefined ? {} : { timeoutMs: flags.timeout }),
-        });
-        session.output.result({ instance });
-        renderInstance(session.output, instance);
-        return ExitCode.OK;
-      }),
-    );
+    .action(run(() => import('../actions/instances.js').then((m) => m.waitCommand)));
 
   program
     .command('terminate')
     .description('terminate instances by id (an unknown or already terminated id is fine)')
     .argument('<id...>', 'instance ids')
-    .action(
-      run(async (session, ids: string[]) => {
-        const { provider } = await session.provider();
-        const terminated: string[] = [];
-        const failed: { id: string; code: string; message: string }[] = [];
-        for (const id of ids) {
-          try {
-            await provider.terminateInstance(id, { signal: session.signal });
-            terminated.push(id);
-            session.output.line(`${session.output.c.red('terminated')} ${id}`);
-          } catch (error) {
-            // One id failing stops nothing (each id is its own request), but an abort stops all.
-            if (ids.length === 1 || isStagelyError(error, 'ABORTED')) throw error;
-            const { code, message } = errorJson(error);
-            failed.push({ id, code, message });
-            session.output.line(`${session.output.c.red('failed')}     ${id}: ${code}: ${message}`);
-          }
-        }
-        session.output.result({ terminated, failed });
-        if (failed.length === 0) return ExitCode.OK;
-        return terminated.length > 0 ? ExitCode.PARTIAL : ExitCode.FAILURE;
-      }),
-    );
+    .action(run(() => import('../actions/instances.js').then((m) => m.terminateCommand)));
 }

@@ -1,80 +1,15 @@
 /**
  * `providers`: what is installed where the CLI can load it, with each one's capabilities
  * (loading a provider's plugin imports only its package; its SDK is loaded when it is used).
+ * The bodies live in ../actions/ and are imported when the command runs, so `--help` and
+ * `--version` load only commander.
  */
-import type { Capabilities } from '@stagely/provider-core';
 import type { Command } from 'commander';
-import { ExitCode } from '../exit-codes.js';
-import { table } from '../render/table.js';
-import { errorJson, type Runner } from '../runner.js';
-
-interface ProviderRow {
-  name: string;
-  packageName: string | null;
-  version: string | null;
-  capabilities: Capabilities | null;
-  /** Found but not loadable: why. */
-  error: { code: string; message: string } | null;
-}
+import type { Runner } from '../command.js';
 
 export function registerProvidersCommand(program: Command, run: Runner): void {
   program
     .command('providers')
     .description('list the providers that are installed, with their capabilities')
-    .action(
-      run(async (session) => {
-        const rows = new Map<string, ProviderRow>();
-        for (const info of session.registry.list()) {
-          rows.set(info.packageName ?? info.name, {
-            name: info.name,
-            packageName: info.packageName ?? null,
-            version: null,
-            capabilities: info.capabilities,
-            error: null,
-          });
-        }
-        for (const found of await session.installedProviders()) {
-          const row: ProviderRow = rows.get(found.packageName) ?? {
-            name: found.name,
-            packageName: found.packageName,
-            version: null,
-            capabilities: null,
-            error: null,
-          };
-          row.version = found.version ?? null;
-          if (row.capabilities === null) {
-            try {
-              const plugin = await session.registry.load(found.packageName);
-              row.name = plugin.name;
-              row.capabilities = plugin.capabilities;
-            } catch (error) {
-              const { code, message } = errorJson(error);
-              row.error = { code, message };
-            }
-          }
-          rows.set(found.packageName, row);
-        }
-        const providers = [...rows.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-        const out = session.output;
-        out.result({ providers });
-        const describe = (caps: Capabilities | null) =>
-          caps === null
-            ? '-'
-            : [caps.architectures.join('+'), caps.spot ? 'spot' : null, caps.snapshots ? 'snapshots' : null, caps.sshKeys ? 'ssh-keys' : null]
-                .filter(Boolean)
-                .join(', ');
-        const lines = table(
-          ['NAME', 'PACKAGE', 'VERSION', 'CAPABILITIES'],
-          providers.map((p) => [
-            p.name,
-            p.packageName ?? '-',
-            p.version ?? '-',
-            p.error ? out.c.red(`${p.error.code}: ${p.error.message}`) : describe(p.capabilities),
-          ]),
-          out.c.bold,
-        );
-        for (const line of lines) out.line(line);
-        return ExitCode.OK;
-      }),
-    );
+    .action(run(() => import('../actions/providers.js').then((m) => m.providersCommand)));
 }

@@ -1,21 +1,12 @@
 /**
  * `sweep`: terminate managed instances that carry given tags, e.g. leftovers of CI runs
  * (`--tag stagely-run=ci-123`). A dry run unless --yes: it lists what it would terminate.
+ * The bodies live in ../actions/ and are imported when the command runs, so `--help` and
+ * `--version` load only commander.
  */
-import type { Instance } from '@stagely/provider-core';
 import type { Command } from 'commander';
-import pLimit from 'p-limit';
 import { collectTag, parsePositiveInt } from '../arguments.js';
-import { ExitCode, usageError } from '../exit-codes.js';
-import { renderInstanceTable, sortByName } from '../render/instances.js';
-import { errorJson, type Runner } from '../runner.js';
-
-interface SweepFlags {
-  tag?: Record<string, string>;
-  all?: boolean;
-  yes?: boolean;
-  concurrency?: number;
-}
+import type { Runner } from '../command.js';
 
 export function registerSweepCommand(program: Command, run: Runner): void {
   program
@@ -25,42 +16,5 @@ export function registerSweepCommand(program: Command, run: Runner): void {
     .option('--all', 'every instance stagely manages in the account, whatever its tags')
     .option('-y, --yes', 'terminate them (without it, only list them)')
     .option('--concurrency <n>', 'terminations at once (default 4)', parsePositiveInt)
-    .action(
-      run(async (session, flags: SweepFlags) => {
-        const tags = flags.tag ?? {};
-        if (Object.keys(tags).length === 0 && !flags.all) throw usageError('Give at least one --tag key=value, or --all to sweep every managed instance');
-        const out = session.output;
-        const { provider } = await session.provider();
-        const found = sortByName(await provider.listInstances(flags.all ? {} : { tags }, { signal: session.signal }));
-
-        if (!flags.yes) {
-          out.result({ dryRun: true, instances: found, terminated: [], failed: [] });
-          renderInstanceTable(out, found);
-          if (found.length > 0) out.line(out.c.yellow(`Dry run: ${found.length} instance(s) would be terminated. Re-run with --yes to terminate them.`));
-          return ExitCode.OK;
-        }
-
-        const terminated: string[] = [];
-        const failed: { id: string; name: string; code: string; message: string }[] = [];
-        const limit = pLimit(flags.concurrency ?? 4);
-        const sweepOne = async (instance: Instance) => {
-          try {
-            await provider.terminateInstance(instance.id, { signal: session.signal });
-            terminated.push(instance.id);
-            out.line(`${out.c.red('terminated')} ${instance.name} ${out.c.dim(instance.id)}`);
-          } catch (error) {
-            const { code, message } = errorJson(error);
-            failed.push({ id: instance.id, name: instance.name, code, message });
-            out.line(`${out.c.red('failed')}     ${instance.name} ${out.c.dim(instance.id)}: ${code}: ${message}`);
-          }
-        };
-        await Promise.all(found.map((instance) => limit(() => sweepOne(instance))));
-        terminated.sort();
-        out.result({ dryRun: false, instances: found, terminated, failed });
-        out.line(`Swept ${terminated.length} of ${found.length} instance(s)${failed.length ? `; ${failed.length} failed` : ''}.`);
-        if (session.signal.aborted) return ExitCode.INTERRUPTED;
-        if (failed.length === 0) return ExitCode.OK;
-        return terminated.length > 0 ? ExitCode.PARTIAL : ExitCode.FAILURE;
-      }),
-    );
+    .action(run(() => import('../actions/sweep.js').then((m) => m.sweepCommand)));
 }

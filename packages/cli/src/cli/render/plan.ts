@@ -2,13 +2,28 @@
 import type { FieldDifference, Plan, PlanCreate } from '@stagely/provider-core';
 import type { Output } from '../output.js';
 
-function describeSpec(spec: PlanCreate['spec']): string {
+/**
+ * What a create makes: the provider's answer when its preflight resolved the spec (`cx23 in fsn1,
+ * ubuntu-24.04`), else the spec as asked (`small, amd64, ubuntu:24.04`).
+ */
+function describeSpec(spec: PlanCreate['spec'], resolved: PlanCreate['resolved']): string {
+  const role = spec.tags['stagely-role'];
+  const roleText = role === undefined ? undefined : `role ${role}`;
+  if (resolved) {
+    const arch = resolved.architecture === 'amd64' ? undefined : resolved.architecture;
+    return [`${resolved.type} in ${resolved.region}`, resolved.image, arch, roleText, resolved.spot ? 'spot' : undefined]
+      .filter((part): part is string => part !== undefined)
+      .join(', ');
+  }
   const size = typeof spec.size === 'string' ? spec.size : `type:${spec.size.type}`;
   const image = spec.image ? Object.entries(spec.image).map(([k, v]) => `${k}:${v}`)[0] : undefined;
-  const role = spec.tags['stagely-role'];
-  return [size, spec.architecture, image, spec.region, role === undefined ? undefined : `role ${role}`, spec.spot ? 'spot' : undefined]
+  return [size, spec.architecture, image, spec.region, roleText, spec.spot ? 'spot' : undefined]
     .filter((part): part is string => part !== undefined)
     .join(', ');
+}
+
+function renderWarnings(out: Output, resolved: PlanCreate['resolved'], indent: string): void {
+  for (const warning of resolved?.warnings ?? []) out.line(`${indent}${out.c.yellow(`warning: ${warning}`)}`);
 }
 
 function describeDifferences(differences: readonly FieldDifference[]): string {
@@ -31,9 +46,14 @@ export function renderPlan(out: Output, plan: Plan, mode: 'apply' | 'destroy' = 
   out.line(`${c.bold(`Environment ${plan.environment}`)} ${c.dim(`on ${plan.provider}`)}`);
   const width = Math.max(0, ...[...plan.create, ...plan.delete, ...plan.replace, ...plan.conflicts, ...plan.keep].map((e) => e.name.length));
   const pad = (name: string) => name.padEnd(width);
-  for (const e of plan.create) out.line(`  ${c.green('+')} ${pad(e.name)}  ${c.green('create')}   ${c.dim(describeSpec(e.spec))}`);
+  const indent = ' '.repeat(width + 15);
+  for (const e of plan.create) {
+    out.line(`  ${c.green('+')} ${pad(e.name)}  ${c.green('create')}   ${c.dim(describeSpec(e.spec, e.resolved))}`);
+    renderWarnings(out, e.resolved, indent);
+  }
   for (const e of plan.replace) {
     out.line(`  ${c.yellow('~')} ${pad(e.name)}  ${c.yellow('replace')}  ${c.dim(`${e.instanceId}: ${describeDifferences(e.differences)}`)}`);
+    renderWarnings(out, e.resolved, indent);
   }
   for (const e of plan.delete) {
     const why = e.reason === 'duplicate' ? 'a duplicate of its host' : mode === 'destroy' ? 'destroying the environment' : 'not in the file';

@@ -1,0 +1,94 @@
+/**
+ * What the provider benchmarks share: medians, paired timing (two clients alternating, after a
+ * warm-up, so drift and noise hit both alike), and cold starts of child processes.
+ */
+import { spawn } from 'node:child_process';
+import { performance } from 'node:perf_hooks';
+
+export function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
+
+export const ms = (n: number) => `${n.toFixed(n < 10 ? 3 : 1)} ms`;
+
+export async function timed(fn: () => Promise<unknown>): Promise<number> {
+  const started = performance.now();
+  await fn();
+  return performance.now() - started;
+}
+
+/** Times a and b `rounds` times each after `warmup` rounds, alternating which goes first. */
+export async function paired(rounds: number, warmup: number, a: () => Promise<unknown>, b: () => Promise<unknown>): Promise<{ a: number[]; b: number[] }> {
+  const out = { a: [] as number[], b: [] as number[] };
+  for (let i = 0; i < warmup + rounds; i++) {
+    let ta: number;
+    let tb: number;
+    if (i % 2 === 0) {
+      ta = await timed(a);
+      tb = await timed(b);
+    } else {
+      tb = await timed(b);
+      ta = await timed(a);
+    }
+    if (i >= warmup) {
+      out.a.push(ta);
+      out.b.push(tb);
+    }
+  }
+  return out;
+}
+
+/** A Markdown row comparing the medians of `r.a` (provider) and `r.b` (direct). */
+export function ratioRow(what: string, n: number, r: { a: number[]; b: number[] }): string {
+  return `| ${what} | ${n} | ${ms(median(r.a))} | ${ms(median(r.b))} | x${(median(r.a) / median(r.b)).toFixed(2)} | +${ms(median(r.a) - median(r.b))} |`;
+}
+
+export interface ChildResult {
+  wallMs: number;
+  inProcessMs: number;
+  maxRssMiB: number;
+}
+
+/** Ends a child's code: its time since start and peak RSS, as the last stdout line. */
+export const REPORT = `console.log(JSON.stringify({ t: performance.now(), rss: process.resourceUsage().maxRSS }));`;
+
+/** Runs `code` as an ES module in a fresh Node process started in `cwd`. */
+export function child(code: string, cwd: string, env: NodeJS.ProcessEnv = process.env): Promise<ChildResult> {
+  return new Promise((resolve, reject) => {
+    const started = performance.now();
+    const proc = spawn(process.execPath, ['--input-type=module', '-e', code], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    proc.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+    proc.stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
+    proc.on('error', reject);
+    proc.on('close', (status) => {
+      const wallMs = performance.now() - started;
+      if (status !== 0) return reject(new Error(`child failed (${status}): ${err}`));
+      const { t, rss } = JSON.parse(out.trim().split('\n').pop()!) as { t: number; rss: number };
+      resolve({ wallMs, inProcessMs: t, maxRssMiB: rss / 1024 });
+    });
+  });
+}
+
+/** Runs every process `runs` times after one warm-up round (disk cache), interleaved; a Markdown table of medians. */
+export async function coldStartTable(processes: ReadonlyArray<{ label: string; code: string }>, runs: number, cwd: string, env?: NodeJS.ProcessEnv): Promise<{ lines: string[]; results: ChildResult[][] }> {
+  const results = processes.map(() => [] as ChildResult[]);
+  for (let run = 0; run < runs + 1; run++) {
+    for (const [i, { code }] of processes.entries()) {
+      const result = await child(code, cwd, env);
+      if (run > 0) results[i]!.push(result);
+    }
+  }
+  const lines = [
+    '| process | wall time, spawn to exit (median) | in-process time at the end (median) | peak RSS (median) |',
+    '| --- | ---: | ---: | ---: |',
+  ];
+  for (const [i, { label }] of processes.entries()) {
+    const r = results[i]!;
+    lines.push(`| ${label} | ${ms(median(r.map((x) => x.wallMs)))} | ${ms(median(r.map((x) => x.inProcessMs)))} | ${median(r.map((x) => x.maxRssMiB)).toFixed(1)} MiB |`);
+  }
+  return { lines, results };
+}

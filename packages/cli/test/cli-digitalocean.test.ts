@@ -1,0 +1,122 @@
+/**
+ * The `stagely` bin against the DigitalOcean provider and its fake API (the real dots-wrapper
+ * client over loopback HTTP): plan, apply, list and destroy across separate runs, credentials
+ * refused, the token never printed, and the provider's retry events rendered on stderr.
+ */
+import { startFakeDigitalOcean, type FakeDigitalOcean } from '@stagely/provider-digitalocean/testing';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../src/index.js';
+import { project, stagely } from './helpers/cli.js';
+
+const TOKEN = 'cli-digitalocean-token-9d3e2f1a7b';
+let fake: FakeDigitalOcean;
+const cleanups: (() => void)[] = [];
+
+const startFake = () => startFakeDigitalOcean({ token: TOKEN, bootDelayMs: 30, ipDelayMs: 5, deleteDelayMs: 10, actionDelayMs: 10, rateLimit: { perMinute: 100_000, perHour: 1_000_000 } });
+
+beforeAll(async () => {
+  fake = await startFake();
+});
+afterAll(async () => {
+  for (const cleanup of cleanups.splice(0)) cleanup();
+  await fake.close();
+});
+
+// Tests run concurrently: each environment name is its own, and fault injection gets a fake of its own.
+function digitalOceanProject(environment: string, api: FakeDigitalOcean = fake) {
+  const p = project(`
+provider:
+  name: digitalocean
+  config:
+    token_env: DIGITALOCEAN_TOKEN
+    endpoint: ${api.endpoint}
+    region: fra1
+    readinessPoll: { firstMs: 20, growth: 1.5, maxIntervalMs: 50 }
+    operationPollMs: 5
+    retry: { maxAttempts: 3, baseDelayMs: 5, maxDelayMs: 20, maxElapsedMs: 5000 }
+defaults:
+  size: small
+  ssh_keys: [stagely-test]
+environments:
+  ${environment}:
+    hosts:
+      web: { role: web }
+      db: { role: db, size: medium, image: { debian: '12' } }
+`);
+  cleanups.push(p.cleanup);
+  return p;
+}
+
+const env = { DIGITALOCEAN_TOKEN: TOKEN };
+
+describe('on DigitalOcean (fake API)', () => {
+  it('validate: the token is accepted, a wrong one is exit 5, neither is printed', async () => {
+    const { dir } = digitalOceanProject('check');
+    const ok = await stagely(['validate'], { cwd: dir, env });
+    expect(ok.code).toBe(0);
+    expect(ok.stdout).toContain('digitalocean accepted the credentials');
+    const refused = await stagely(['validate', '--json'], { cwd: dir, env: { DIGITALOCEAN_TOKEN: 'wrong-token-0123456789' } });
+    expect(refused.code).toBe(5);
+    expect(refused.json<{ error: { code: string } }>().error.code).toBe('AUTHENTICATION');
+    for (const r of [ok, refused]) expect(r.stdout + r.stderr).not.toMatch(/cli-digitalocean-token|wrong-token-0123456789/);
+  });
+
+  it('plan, apply, list, plan (empty) and destroy across separate runs', async () => {
+    const { dir } = digitalOceanProject('staging');
+    const planned = await stagely(['plan', 'staging', '--json'], { cwd: dir, env });
+    expect(planned.code).toBe(0);
+    expect(planned.json<{ empty: boolean }>().empty).toBe(false);
+
+    const applied = await stagely(['apply', 'staging', '--yes', '--json'], { cwd: dir, env });
+    expect(applied.code, applied.stderr).toBe(0);
+    const created = applied.json<{ result: { created: { name: string; instanceId: string }[] } }>().result.created;
+    expect(created.map((c) => c.name)).toEqual(['staging-db', 'staging-web']);
+    // Hosts are created concurrently, so the fake's id order is not the name order.
+    const droplets = fake.droplets().filter((d) => d.tags.includes('stagely-env:staging'));
+    expect(droplets.map((d) => [d.name, d.size, d.region, d.image, d.sshKeyNames.join()]).sort()).toEqual([
+      ['staging-db', 'c-4', 'fra1', 'debian-12-x64', 'stagely-test'],
+      ['staging-web', 's-2vcpu-4gb', 'fra1', 'ubuntu-24-04-x64', 'stagely-test'],
+    ]);
+
+    const listed = await stagely(['list', '--env', 'staging', '--json'], { cwd: dir, env });
+    expect(listed.json<{ instances: { name: string; state: string; publicIp: string | null }[] }>().instances.map((i) => [i.name, i.state, i.publicIp !== null])).toEqual([
+      ['staging-db', 'running', true],
+      ['staging-web', 'running', true],
+    ]);
+    expect((await stagely(['plan', 'staging', '--json'], { cwd: dir, env })).json<{ empty: boolean }>().empty).toBe(true);
+
+    const destroyed = await stagely(['destroy', 'staging', '--yes', '--json'], { cwd: dir, env });
+    expect(destroyed.code).toBe(0);
+    expect(destroyed.json<{ result: { deleted: unknown[] } }>().result.deleted).toHaveLength(2);
+    expect(fake.droplets().filter((d) => d.tags.includes('stagely-env:staging') && !d.deleted)).toEqual([]);
+  });
+
+  it('shows retries on stderr, and nothing of them with --json', async () => {
+    const own = await startFake();
+    cleanups.push(() => void own.close());
+    const { dir } = digitalOceanProject('events', own);
+    own.injectFault('server-error', 1);
+    const human = await stagely(['list'], { cwd: dir, env });
+    expect(human.code).toBe(0);
+    expect(human.stderr).toMatch(/^retry digitalocean: .* failed with API; retry 1 in /m);
+
+    own.injectFault('server-error', 1);
+    const json = await stagely(['list', '--json'], { cwd: dir, env });
+    expect(json.code).toBe(0);
+    expect(json.stderr).toBe('');
+  });
+
+  it('the DigitalOcean example file is valid', async () => {
+    const loaded = await loadConfig(join(import.meta.dirname, '..', '..', '..', 'examples', 'digitalocean', 'stagely.yml'));
+    expect(loaded.data.provider.name).toBe('digitalocean');
+    expect(Object.keys(loaded.data.environments)).toEqual(['staging', 'production']);
+  });
+
+  it('providers lists digitalocean with its capabilities', async () => {
+    const { dir } = digitalOceanProject('providers');
+    const r = await stagely(['providers', '--json'], { cwd: dir });
+    const digitalocean = r.json<{ providers: { name: string; capabilities: { architectures: string[] } | null }[] }>().providers.find((p) => p.name === 'digitalocean');
+    expect(digitalocean?.capabilities?.architectures).toEqual(['amd64']);
+  });
+});

@@ -1,0 +1,13 @@
+import { defineConfig } from 'tsup';
+
+export default defineConfig({
+  entry: { index: 'src/index.ts', 'testing/index': 'src/testing/index.ts' },
+  format: ['esm', 'cjs'],
+  dts: true,
+  clean: true,
+  sourcemap: true,
+  target: 'node20',
+  // The SDK stays a dependency (loaded from node_modules, never bundled): it is large, and its
+  // own packages must be deduplicated with whatever else the application uses.
+  external: ['@aws-sdk/client-ec2', 'vitest'],
+});

@@ -1,0 +1,12 @@
+import { defineConfig } from 'tsup';
+
+export default defineConfig({
+  entry: { index: 'src/index.ts', 'testing/index': 'src/testing/index.ts' },
+  format: ['esm', 'cjs'],
+  dts: true,
+  clean: true,
+  sourcemap: true,
+  target: 'node20',
+  // dots-wrapper asks for a current axios (^1.20), so it stays an ordinary dependency: nothing bundled.
+  external: ['dots-wrapper', 'axios', 'vitest'],
+});
