@@ -56,6 +56,14 @@ describe('createRateLimiter', () => {
     expect(limiter.state()).toMatchObject({ capacity: 3, tokens: 1 });
   });
 
+  it('takes a request unanswered for two minutes as counted (a caller that does not observe every answer)', async () => {
+    const { scheduler, limiter } = setup({ requests: 10, windowMs: 1000 });
+    await limiter.acquire();
+    expect(limiter.state().inFlight).toBe(1);
+    await scheduler.advance(120_001);
+    expect(limiter.state().inFlight).toBe(0);
+  });
+
   it('wakes callers waiting for the refill as soon as an answer says there is budget again', async () => {
     const { scheduler, limiter, sent, request } = setup({ requests: 1, windowMs: 60_000 });
     await limiter.acquire();

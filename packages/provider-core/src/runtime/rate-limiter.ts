@@ -79,6 +79,9 @@ export interface RateLimiter {
   state(): RateLimiterState & { inFlight: number };
 }
 
+/** How long a request counts as in flight at most (longer than any request timeout). */
+const IN_FLIGHT_MAX_MS = 120_000;
+
 /** A refill rate is learned from `RateLimit-Reset` only when the reset is this far off: whole-second resets make nearer ones noise. */
 const MIN_RESET_TO_LEARN_MS = 10_000;
 
@@ -96,8 +99,14 @@ export function createRateLimiter(options: RateLimiterOptions): RateLimiter {
   const maxJitterMs = options.maxJitterMs ?? 250;
   const configuredRate = budget.requests / budget.windowMs;
   const ceiling = options.ceiling === true;
-  // Requests let through and not yet answered: the server's `remaining` does not count them yet.
-  let inFlight = 0;
+  // When each request let through and not yet answered was let through: the server's `remaining`
+  // does not count them yet. One older than IN_FLIGHT_MAX_MS is taken as counted, so that a caller
+  // that does not observe every answer does not shrink the budget for good.
+  const inFlight: number[] = [];
+  const inFlightNow = (now: number): number => {
+    while (inFlight.length > 0 && inFlight[0]! < now - IN_FLIGHT_MAX_MS) inFlight.shift();
+    return inFlight.length;
+  };
   // Waiters sleep until the next refill, or until an answer or a 429 changes the picture.
   let changed = new AbortController();
   const wake = () => {
@@ -140,7 +149,7 @@ export function createRateLimiter(options: RateLimiterOptions): RateLimiter {
         if (s.tokens >= 1) {
           s.tokens -= 1;
           store.set(key, s);
-          inFlight++;
+          inFlight.push(now);
           return;
         }
         store.set(key, s);
@@ -149,14 +158,14 @@ export function createRateLimiter(options: RateLimiterOptions): RateLimiter {
     },
 
     observe(headers) {
-      inFlight = Math.max(0, inFlight - 1);
       const now = clock.now();
+      inFlight.shift();
       const info = rateLimitInfo(headers, now);
       if (info.remaining === undefined && info.limit === undefined) return;
       const s = load(now);
       if (info.limit !== undefined && info.limit >= 1) s.capacity = ceiling ? Math.min(budget.requests, info.limit) : info.limit;
       // The server's count is the truth, less what is still on its way to it.
-      if (info.remaining !== undefined) s.tokens = Math.max(0, info.remaining - inFlight);
+      if (info.remaining !== undefined) s.tokens = Math.max(0, info.remaining - inFlightNow(now));
       s.tokens = Math.min(s.tokens, s.capacity);
       const { limit, remaining, resetAt } = info;
       if (limit !== undefined && remaining !== undefined && resetAt !== undefined && limit > remaining && resetAt - now >= MIN_RESET_TO_LEARN_MS) {
@@ -179,6 +188,9 @@ export function createRateLimiter(options: RateLimiterOptions): RateLimiter {
       wake();
     },
 
-    state: () => ({ ...load(clock.now()), inFlight }),
+    state: () => {
+      const now = clock.now();
+      return { ...load(now), inFlight: inFlightNow(now) };
+    },
   };
 }
