@@ -6,6 +6,8 @@ import { commonProviderConfigShape, parseProviderConfig, type RateLimitBudget } 
 import { z } from 'zod';
 
 const DEFAULT_ENDPOINT = 'https://api.hetzner.cloud/v1';
+/** Every shared option but `endpoint`, which Hetzner's schema gives a default and a `/v1` check of its own. */
+const { endpoint: _endpoint, ...sharedShape } = commonProviderConfigShape;
 
 /** Hetzner's own budget: 3600 requests an hour, regained one a second. */
 export const HETZNER_RATE_LIMIT: RateLimitBudget = { requests: 3600, windowMs: 3_600_000 };
@@ -36,14 +38,7 @@ export const hetznerConfigSchema = z
      * requestTimeoutMs, operationPollMs (actions: snapshots, deletes), notFoundGraceMs, and
      * rateLimit (default HETZNER_RATE_LIMIT).
      */
-    sizes: commonProviderConfigShape.sizes,
-    strict: commonProviderConfigShape.strict,
-    retry: commonProviderConfigShape.retry,
-    readinessPoll: commonProviderConfigShape.readinessPoll,
-    requestTimeoutMs: commonProviderConfigShape.requestTimeoutMs,
-    operationPollMs: commonProviderConfigShape.operationPollMs,
-    notFoundGraceMs: commonProviderConfigShape.notFoundGraceMs,
-    rateLimit: commonProviderConfigShape.rateLimit,
+    ...sharedShape,
     /** The earlier name of `operationPollMs`, still accepted; it wins when both are given. */
     actionPollMs: z.number().int().min(0).optional(),
   })

@@ -14,8 +14,10 @@
  */
 import {
   ApiError,
+  falseWhenNotFound,
   instrumentAxios,
   isStagelyError,
+  nullWhenNotFound,
   type EventSink,
   type InstrumentedAxios,
   type Page,
@@ -163,7 +165,7 @@ export class HetznerApi {
 
   /** `null` when there is no such image. */
   async getImage(id: number, signal?: AbortSignal): Promise<ImageData | null> {
-    return orNull(this.#get('images.get', signal, `/images/${id}`, {}, imageResponse).then((r) => r.image));
+    return nullWhenNotFound(this.#get('images.get', signal, `/images/${id}`, {}, imageResponse).then((r) => r.image));
   }
 
   listImages(filter: { labelSelector: string; type: 'snapshot' }, page: number | undefined, signal?: AbortSignal): Promise<HetznerPage<ImageData>> {
@@ -172,14 +174,14 @@ export class HetznerApi {
 
   /** Resolves to false when the image did not exist. */
   async deleteImage(id: number, signal?: AbortSignal): Promise<boolean> {
-    return existed(this.#http.call('images.delete', signal, () => this.#client.images.delete(id)));
+    return falseWhenNotFound(this.#http.call('images.delete', signal, () => this.#client.images.delete(id)));
   }
 
   // ---- servers -------------------------------------------------------------------------------
 
   /** `null` when there is no such server. */
   getServer(id: number, signal?: AbortSignal): Promise<ServerData | null> {
-    return orNull(this.#get('servers.get', signal, `/servers/${id}`, {}, serverResponse).then((r) => r.server));
+    return nullWhenNotFound(this.#get('servers.get', signal, `/servers/${id}`, {}, serverResponse).then((r) => r.server));
   }
 
   listServers(filter: { labelSelector?: string; name?: string }, page: number | undefined, signal?: AbortSignal): Promise<HetznerPage<ServerData>> {
@@ -215,7 +217,7 @@ export class HetznerApi {
       const action = await this.#http.call('servers.delete', signal, () => this.#client.servers.delete(id));
       return action.id;
     } catch (error) {
-      if (isNotFound(error)) return null;
+      if (isStagelyError(error, 'NOT_FOUND')) return null;
       throw error;
     }
   }
@@ -237,28 +239,5 @@ export class HetznerApi {
 
   getAction(id: number, signal?: AbortSignal): Promise<ActionData> {
     return this.#get('actions.get', signal, `/actions/${id}`, {}, actionResponse).then((r) => r.action);
-  }
-}
-
-function isNotFound(error: unknown): boolean {
-  return isStagelyError(error, 'NOT_FOUND');
-}
-
-async function orNull<T>(promise: Promise<T>): Promise<T | null> {
-  try {
-    return await promise;
-  } catch (error) {
-    if (isNotFound(error)) return null;
-    throw error;
-  }
-}
-
-async function existed(promise: Promise<unknown>): Promise<boolean> {
-  try {
-    await promise;
-    return true;
-  } catch (error) {
-    if (isNotFound(error)) return false;
-    throw error;
   }
 }
