@@ -37,6 +37,7 @@ export function mockConformanceOptions({ name, token, config = {}, wrap = (mock)
     region: 'mock-1',
     unknownId: 'mock-999999',
     malformedId: 'not-a-mock-id',
+    createOperation: 'instances.create',
     readyTimeoutMs: 5_000,
     tooShortTimeoutMs: 10,
     secrets: [token],

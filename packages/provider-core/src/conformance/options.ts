@@ -101,6 +101,14 @@ export interface ConformanceOptions<P extends CloudProvider = CloudProvider> {
   runLabel?: string;
   /** Strings that must never appear in an error message, `details` or `toJSON()` (tokens). */
   secrets?: string[];
+  /**
+   * The `operation` the provider's `request` events give its API call that creates an instance
+   * (`instances.create`, `servers.create`, `RunInstances`): the spec-validation and preflight groups
+   * count these to prove that a refused spec sent none. Omit to skip those counts visibly.
+   */
+  createOperation?: string;
+  /** The most API requests one create may make once the provider is warm (catalogue read); default 3. */
+  warmCreateMaxRequests?: number;
   /** Per-test vitest timeout; default 30 s. */
   testTimeoutMs?: number;
   hooks?: ConformanceHooks<P>;
