@@ -23,6 +23,7 @@ import {
   backoffSchedule,
   pollUntilReady,
   QuotaExceededError,
+  RateLimitError,
   createRedactor,
   resolveInstanceSpec,
   sleep,
@@ -45,9 +46,12 @@ import {
   type SshKey,
   type WaitOptions,
 } from '@stagely/provider-core/provider';
+import type { BackendInstance } from '@stagely/provider-core/conformance';
+import type { Operation } from './api.js';
 import { Catalog } from './catalog.js';
 import { parseMockConfig, type MockConfig, type ResolvedMockConfig } from './config.js';
-import { FaultQueue, faultError, statusOf, type Fault } from './faults.js';
+import { MockFaults, statusOf, type Fault, type LosableOperation, type LostAnswer } from './faults.js';
+import { RequestWindow, type RequestBudget } from './request-budget.js';
 import { allocatePublicIp, privateIpFor } from './ips.js';
 import { createStore, emptyState, isLive, type MockState, type StateStore, type StoredInstance, type StoredSnapshot } from './state.js';
 
@@ -93,10 +97,13 @@ export class MockProvider implements CloudProvider {
   readonly #events: EventSink | undefined;
   readonly #store: StateStore;
   readonly #catalog: Catalog;
-  readonly #faults = new FaultQueue();
+  readonly #faults = new MockFaults();
   readonly #sshKeys: SshKey[];
   readonly #redact: Redactor;
   #quota: number | null = null;
+  #rateLimit: RequestWindow | undefined;
+  /** How long new instances stay invisible to reads after their create (eventual consistency). */
+  #notFoundMs = 0;
 
   constructor(config: MockConfig = {}, context: ProviderContext = {}) {
     this.#config = parseMockConfig(config);
@@ -158,7 +165,8 @@ export class MockProvider implements CloudProvider {
       const stored = await this.#call('getInstance', 'instances.get', o, () =>
         this.#store.read((state) => state.instances.find((i) => i.id === id) ?? null),
       );
-      return stored && instanceView(stored, Date.now());
+      const now = Date.now();
+      return stored && isVisible(stored, now) ? instanceView(stored, now) : null;
     });
   }
 
@@ -178,6 +186,7 @@ export class MockProvider implements CloudProvider {
       }
       const now = Date.now();
       return found
+        .filter((stored) => isVisible(stored, now))
         .map((stored) => instanceView(stored, now))
         .filter((i) => i.state !== 'terminated' && i.tags[MANAGED_BY_TAG] === MANAGED_BY_VALUE)
         .filter((i) => Object.entries(wanted).every(([key, value]) => i.tags[key] === value));
@@ -276,11 +285,49 @@ export class MockProvider implements CloudProvider {
 
   /** Makes the next `times` API requests fail with `fault` (quota and capacity wait for a create). */
   failNext(fault: Fault, times = 1): void {
-    this.#faults.add(fault, times);
+    this.#faults.failNext(fault, times);
   }
 
+  /**
+   * The next `times` requests of `operation` are carried out, but the client never gets the answer:
+   * the connection drops (NETWORK), or a gateway answers 502 in its place (`answer: 'bad-gateway'`).
+   */
+  loseResponse(operation: LosableOperation, times = 1, answer: LostAnswer = 'connection-reset'): void {
+    this.#faults.loseResponse(operation, times, answer);
+  }
+
+  /** Drops pending `failNext` faults and lost responses. */
   clearFaults(): void {
     this.#faults.clear();
+  }
+
+  /** What the store holds for instance `id`, whatever the API shows (no request is made or counted); null: nothing. */
+  async inspect(id: string): Promise<BackendInstance | null> {
+    const stored = this.#store.read((state) => state.instances.find((i) => i.id === id) ?? null);
+    if (!stored) return null;
+    return {
+      id: stored.id,
+      state: instanceView(stored, Date.now()).state,
+      tags: { ...stored.tags },
+      sshKeys: [...stored.sshKeys],
+      userData: stored.userData,
+      type: stored.type,
+      region: stored.region,
+      image: stored.image,
+      architecture: stored.architecture,
+      spot: stored.spot,
+    };
+  }
+
+  /** From now on, each new instance is missing from getInstance (null) and listings for `ms` after its create. */
+  notFoundFor(ms: number): void {
+    if (!(Number.isInteger(ms) && ms >= 0)) throw new InvalidInputError('ms', 'ms must be a non-negative integer', p);
+    this.#notFoundMs = ms;
+  }
+
+  /** Puts the API under a request budget (429 with retryAfterMs beyond it); `undefined` lifts it. */
+  rateLimit(budget: RequestBudget | undefined): void {
+    this.#rateLimit = budget === undefined ? undefined : new RequestWindow(budget);
   }
 
   /** Limits live instances (managed or not); `null` lifts the limit. */
@@ -314,10 +361,12 @@ export class MockProvider implements CloudProvider {
     return { id: stored.id, name: stored.name };
   }
 
-  /** Forgets all instances, snapshots, faults, the quota and the call counts. */
+  /** Forgets all instances, snapshots, faults, the quota, rate limit, not-found window and the call counts. */
   reset(): void {
     this.#faults.clear();
     this.#quota = null;
+    this.#rateLimit = undefined;
+    this.#notFoundMs = 0;
     for (const key of Object.keys(this.callCounts)) delete this.callCounts[key];
     this.#store.reset();
   }
@@ -337,7 +386,7 @@ export class MockProvider implements CloudProvider {
   }
 
   /** One API operation: a request through core's withRetry with the configured policy. */
-  #call<T>(method: string, operation: string, o: Op | undefined, handler: () => T): Promise<T> {
+  #call<T>(method: string, operation: Operation, o: Op | undefined, handler: () => T): Promise<T> {
     const signal = o?.signal;
     return withRetry(() => this.#request(method, operation, signal, handler), {
       ...this.#config.retry,
@@ -349,7 +398,7 @@ export class MockProvider implements CloudProvider {
   }
 
   /** One simulated API request, reported as a 'request' event. */
-  async #request<T>(method: string, operation: string, signal: AbortSignal | undefined, handler: () => T): Promise<T> {
+  async #request<T>(method: string, operation: Operation, signal: AbortSignal | undefined, handler: () => T): Promise<T> {
     throwIfAborted(signal, PROVIDER_NAME);
     this.callCounts[method] = (this.callCounts[method] ?? 0) + 1;
     const started = Date.now();
@@ -361,9 +410,23 @@ export class MockProvider implements CloudProvider {
       if (this.#config.token === INVALID_TOKEN) {
         throw new AuthenticationError('The mock API refused the credentials (401 Unauthorized)', p);
       }
-      const fault = this.#faults.take(operation);
-      if (fault !== undefined) throw faultError(fault, operation);
-      return handler();
+      const refusal = this.#rateLimit?.admit(Date.now());
+      if (refusal) {
+        throw new RateLimitError(`The mock API allows ${refusal.limit} requests per window (429 Too Many Requests)`, {
+          ...p,
+          retryAfterMs: refusal.retryAfterMs,
+          details: { limit: refusal.limit },
+        });
+      }
+      const faults = this.#faults.take(operation);
+      if (faults.before) throw faults.before;
+      if (!faults.after) return handler();
+      try {
+        handler();
+      } catch {
+        // The answer is lost either way: the client only learns that the connection failed.
+      }
+      throw faults.after;
     } catch (error) {
       status = statusOf(error);
       throw error;
@@ -453,6 +516,7 @@ export class MockProvider implements CloudProvider {
     if (!address) throw new CapacityError(`No public IPv4 address is free in ${plan.region}`, p);
     state.ipCursor = address.cursor;
     const number = state.nextInstance++;
+    const now = Date.now();
     const stored: StoredInstance = {
       id: `mock-${number}`,
       name: plan.name,
@@ -466,10 +530,11 @@ export class MockProvider implements CloudProvider {
       userData: plan.userData,
       publicIp: address.ip,
       privateIp: privateIpFor(number),
-      createdAt: Date.now(),
+      createdAt: now,
       bootDelayMs: delays?.bootDelayMs ?? this.#config.bootDelayMs,
       ipDelayMs: delays?.ipDelayMs ?? this.#config.ipDelayMs,
       terminatedAt: null,
+      ...(this.#notFoundMs > 0 ? { visibleAt: now + this.#notFoundMs } : {}),
       warnings: plan.warnings,
     };
     state.instances.push(stored);
@@ -524,6 +589,11 @@ export function instanceView(stored: StoredInstance, now: number): Instance {
     createdAt: new Date(stored.createdAt),
     warnings: [...stored.warnings],
   };
+}
+
+/** False while a new instance is still invisible to reads (`notFoundFor`). */
+function isVisible(stored: StoredInstance, now: number): boolean {
+  return stored.visibleAt === undefined || now >= stored.visibleAt;
 }
 
 function snapshotView(stored: StoredSnapshot): Snapshot {

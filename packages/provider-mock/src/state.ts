@@ -35,6 +35,8 @@ export interface StoredInstance {
   ipDelayMs: number;
   /** Epoch ms, or null while the instance lives. */
   terminatedAt: number | null;
+  /** Epoch ms before which reads answer "not found" (eventual consistency, `notFoundFor`); absent: at once. */
+  visibleAt?: number;
   warnings: string[];
 }
 
