@@ -3,6 +3,7 @@
  * (conformance.test.ts) and the suite's self-test against broken mocks (fixtures-suite/).
  */
 import type { ConformanceOptions } from '@stagely/provider-core/conformance';
+import type { EventSink } from '@stagely/provider-core/provider';
 import { createMockProvider, type MockConfig, type MockProvider } from '../src/index.js';
 
 export interface MockConformanceRun {
@@ -11,8 +12,8 @@ export interface MockConformanceRun {
   token: string;
   /** Config on top of the suite's fast defaults, e.g. `offer`. */
   config?: MockConfig;
-  /** Turns each mock made into the provider under test (the self-test breaks it). */
-  wrap?: (mock: MockProvider) => MockProvider;
+  /** Turns each mock made into the provider under test (the self-test breaks it); `events` is the suite's sink. */
+  wrap?: (mock: MockProvider, events: EventSink | undefined) => MockProvider;
 }
 
 export function mockConformanceOptions({ name, token, config = {}, wrap = (mock) => mock }: MockConformanceRun): ConformanceOptions<MockProvider> {
@@ -33,6 +34,7 @@ export function mockConformanceOptions({ name, token, config = {}, wrap = (mock)
           },
           { events },
         ),
+        events,
       ),
     region: 'mock-1',
     unknownId: 'mock-999999',
@@ -46,6 +48,8 @@ export function mockConformanceOptions({ name, token, config = {}, wrap = (mock)
       injectFault: (fault, times, provider) => provider.failNext(fault, times),
       clearFaults: (provider) => provider.clearFaults(),
       seedUnmanagedInstance: (provider) => provider.seedUnmanagedInstance(),
+      inspect: (id, provider) => provider.inspect(id),
+      rateLimit: (budget, provider) => provider.rateLimit(budget),
     },
   };
 }

@@ -22,8 +22,19 @@ const EXPECTED_FAILURES: Record<Variant, GroupName[]> = {
   // An aborted create leaks the instance it started.
   'create-ignores-abort': ['abort', 'abort in flight'],
   // Reports success for a pending instance it left running: aborted and timed-out provisionings leak.
-  'terminate-ignores-pending': ['terminate', 'abort', 'timeout'],
+  'terminate-ignores-pending': ['terminate', 'terminate truthful', 'abort', 'timeout'],
   'leaks-token-in-errors': ['faults'],
+  // The backend still runs what terminateInstance reported gone.
+  'terminate-returns-before-delete': ['terminate truthful'],
+  'drops-ssh-keys': ['spec delivery'],
+  'drops-user-data': ['spec delivery'],
+  'create-request-ignores-signal': ['abort in flight'],
+  'ignores-rate-budget': ['rate-limit storm'],
+  // Ten concurrent creates are not all listed either.
+  'listing-stops-after-first-page': ['pagination', 'concurrency'],
+  'checks-spec-at-the-api': ['spec validation'],
+  'validate-spec-disagrees': ['preflight'],
+  'reads-catalogue-on-every-create': ['request budget'],
 };
 
 interface GroupOutcome {
@@ -31,16 +42,20 @@ interface GroupOutcome {
   failedTests: string[];
 }
 
-/** Outcome of each group (the suites right under the outer `<variant> conformance` describe). */
-function groupOutcomes(module: TestModule): Map<string, GroupOutcome> {
+const OUTER_SUFFIX = ' conformance';
+
+/** The variant a fixture module ran (its one outer describe is `<variant> conformance`) and the outcome of each group in it. */
+function groupOutcomes(module: TestModule): [string, Map<string, GroupOutcome>] {
   const outer = [...module.children.suites()];
-  expect(outer.map((s) => s.name), `${module.project.name}: one outer describe`).toEqual([`${module.project.name} conformance`]);
+  expect(outer.length, `${module.moduleId}: one outer describe`).toBe(1);
+  const name = outer[0]!.name;
+  expect(name.endsWith(OUTER_SUFFIX), `${module.moduleId}: the outer describe is "<variant> conformance"`).toBe(true);
   const outcomes = new Map<string, GroupOutcome>();
   for (const group of outer[0]!.children.suites() as Iterable<TestSuite>) {
     const failedTests = [...group.children.allTests('failed')].map((test) => test.name);
     outcomes.set(group.name, { state: group.state(), failedTests });
   }
-  return outcomes;
+  return [name.slice(0, -OUTER_SUFFIX.length), outcomes];
 }
 
 describe('the conformance suite against broken providers', () => {
@@ -60,15 +75,15 @@ describe('the conformance suite against broken providers', () => {
     );
     try {
       for (const module of vitest.state.getTestModules()) {
-        expect(module.errors(), `${module.project.name}: the fixture loaded`).toEqual([]);
-        results.set(module.project.name, groupOutcomes(module));
+        expect(module.errors(), `${module.moduleId}: the fixture loaded`).toEqual([]);
+        results.set(...groupOutcomes(module));
       }
     } finally {
       await vitest.close();
       // A failing inner run sets the exit code; the failures are expected, this run's verdict is ours.
       process.exitCode = undefined;
     }
-  }, 120_000);
+  }, 240_000);
 
   it('ran every variant', () => {
     expect([...results.keys()].sort()).toEqual([...VARIANTS].sort());

@@ -3,7 +3,7 @@
  * MockProvider (test controls pass through) and replaces one behaviour.
  */
 import { AuthenticationError, isStagelyError, NotFoundError, PermissionDeniedError, type Instance } from '@stagely/provider-core';
-import { raceAbort } from '@stagely/provider-core/provider';
+import { emit, raceAbort, throwIfAborted, type EventSink } from '@stagely/provider-core/provider';
 import { withOverrides } from '@stagely/provider-core/testing';
 import type { MockProvider } from '../../src/index.js';
 import type { Variant } from './variants.js';
@@ -11,7 +11,10 @@ import type { Variant } from './variants.js';
 /** The fixture's fake credential, which the leaky variant puts into its errors. */
 export const FIXTURE_TOKEN = 'mock-token-selftest-81d3aa';
 
-const BREAKAGES: Record<Variant, (mock: MockProvider) => MockProvider> = {
+/** Breaks `mock`; `events` is the sink the suite gave the provider, for breakages that show in requests. */
+type Breakage = (mock: MockProvider, events: EventSink | undefined) => MockProvider;
+
+const BREAKAGES: Record<Variant, Breakage> = {
   healthy: (mock) => mock,
 
   // Treats "already gone" as an error instead of success.
@@ -91,8 +94,106 @@ const BREAKAGES: Record<Variant, (mock: MockProvider) => MockProvider> = {
       listInstances: leaky((filter, o) => mock.listInstances(filter, o)),
     });
   },
+
+  // Resolves at once and leaves the delete to a timer, reporting the instance as terminated meanwhile
+  // (as a provider that maps "deleting" to terminated without the delete having been accepted).
+  'terminate-returns-before-delete': (mock) => {
+    const deleting = new Set<string>();
+    const view = (instance: Instance): Instance => (deleting.has(instance.id) ? { ...instance, state: 'terminated', providerState: 'deleting' } : instance);
+    return withOverrides(mock, {
+      terminateInstance: async (id, o) => {
+        if ((await mock.getInstance(id, o)) === null) return;
+        deleting.add(id);
+        setTimeout(() => void mock.terminateInstance(id).catch(() => undefined), 500);
+      },
+      getInstance: async (id, o) => {
+        const instance = await mock.getInstance(id, o);
+        return instance && view(instance);
+      },
+      listInstances: async (filter, o) => (await mock.listInstances(filter, o)).filter((i) => !deleting.has(i.id)),
+    });
+  },
+
+  // Validates the keys, then leaves them out of the create request.
+  'drops-ssh-keys': (mock) =>
+    withOverrides(mock, {
+      createInstance: async (spec, o) => {
+        await mock.validateSpec(spec, o);
+        const { sshKeys: _dropped, ...rest } = spec;
+        return mock.createInstance(rest, o);
+      },
+    }),
+
+  // Validates the user data, then leaves it out of the create request.
+  'drops-user-data': (mock) =>
+    withOverrides(mock, {
+      createInstance: async (spec, o) => {
+        await mock.validateSpec(spec, o);
+        const { userData: _dropped, ...rest } = spec;
+        return mock.createInstance(rest, o);
+      },
+    }),
+
+  // Checks the signal before and after, but does not hand it to the create request: an abort while
+  // the request is on its way rejects, and the instance the request made is left behind.
+  'create-request-ignores-signal': (mock) =>
+    withOverrides(mock, {
+      createInstance: async (spec, o) => {
+        throwIfAborted(o?.signal, 'mock');
+        const instance = await mock.createInstance(spec);
+        throwIfAborted(o?.signal, 'mock');
+        return instance;
+      },
+    }),
+
+  // Hedges every listing with three more copies of it, whatever the budget says (the first copy's outcome counts).
+  'ignores-rate-budget': (mock) =>
+    withOverrides(mock, {
+      listInstances: async (filter, o) => {
+        const [first] = await Promise.allSettled(Array.from({ length: 4 }, () => mock.listInstances(filter, o)));
+        if (first!.status === 'rejected') throw first!.reason;
+        return first!.value;
+      },
+    }),
+
+  // Reads the first page of a listing and stops.
+  'listing-stops-after-first-page': (mock) =>
+    withOverrides(mock, {
+      listInstances: async (filter, o) => (await mock.listInstances(filter, o)).slice(0, 2),
+    }),
+
+  // Leaves the spec to the API: the create request is sent, and the API's 400 comes back.
+  'checks-spec-at-the-api': (mock, events) =>
+    withOverrides(mock, {
+      createInstance: async (spec, o) => {
+        try {
+          await mock.validateSpec(spec, o);
+        } catch (error) {
+          emit(events, { type: 'request', provider: 'mock', operation: 'instances.create', status: 400 });
+          throw error;
+        }
+        return mock.createInstance(spec, o);
+      },
+    }),
+
+  // Its preflight skips the SSH key look-up that the create makes.
+  'validate-spec-disagrees': (mock) =>
+    withOverrides(mock, {
+      validateSpec: (spec, o) => mock.validateSpec({ ...spec, sshKeys: [] }, o),
+    }),
+
+  // Re-reads the account (keys, snapshots, instances) before every create.
+  'reads-catalogue-on-every-create': (mock) =>
+    withOverrides(mock, {
+      createInstance: async (spec, o) => {
+        await mock.listSshKeys(o);
+        await mock.listSnapshots(o);
+        await mock.listInstances(undefined, o);
+        return mock.createInstance(spec, o);
+      },
+    }),
 };
 
-export function breakMock(variant: Variant, mock: MockProvider): MockProvider {
-  return BREAKAGES[variant](mock);
+export function breakMock(variant: Variant, mock: MockProvider, events: EventSink | undefined): MockProvider {
+  return BREAKAGES[variant](mock, events);
 }
