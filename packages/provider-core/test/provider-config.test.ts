@@ -23,6 +23,9 @@ describe('parseProviderConfig', () => {
       token: TOKEN,
       strict: false,
       retry: { maxAttempts: 2 },
+      requestTimeoutMs: 30_000,
+      operationPollMs: 1000,
+      notFoundGraceMs: 60_000,
     });
   });
 
@@ -30,6 +33,8 @@ describe('parseProviderConfig', () => {
     [{ token: TOKEN, endpoint: 'not a url' }, 'endpoint'],
     [{ token: TOKEN, retry: { maxAttempts: 0 } }, 'retry.maxAttempts'],
     [{ token: TOKEN, readinessPoll: { growth: 0.5 } }, 'readinessPoll.growth'],
+    [{ token: TOKEN, rateLimit: { requests: 0, windowMs: 1000 } }, 'rateLimit.requests'],
+    [{ token: TOKEN, notFoundGraceMs: -1 }, 'notFoundGraceMs'],
     [{ token: TOKEN, sizes: { small: { amd64: ' ' } } }, 'sizes.small.amd64'],
     [{ token: TOKEN, sizes: { huge: { amd64: 'x' } } }, 'sizes.huge'],
     [{ token: TOKEN, tokn: TOKEN }, 'tokn'],

@@ -13,7 +13,8 @@ import {
   type ResolvedSpec,
   type WaitOptions,
 } from '../src/index.js';
-import { pollUntilReady } from '../src/provider.js';
+import { pollUntilReady, systemScheduler, type Scheduler } from '../src/provider.js';
+import { manualScheduler } from './helpers/manual-scheduler.js';
 
 /**
  * A small in-memory CloudProvider: instances become ready after `readyAfterPolls` status calls
@@ -24,12 +25,15 @@ class TestProvider implements CloudProvider {
   readonly contractVersion = CONTRACT_VERSION;
   readonly name = 'test';
   readonly capabilities = { architectures: ['amd64'] as const, spot: false, snapshots: false, sshKeys: false };
-  readonly live = new Map<string, { polls: number }>();
+  readonly live = new Map<string, { polls: number; createdAt: number }>();
   readonly terminateCalls: string[] = [];
   readyAfterPolls = Number.POSITIVE_INFINITY;
   waitFailure: Error | undefined;
   terminateFailures: Error[] = [];
   onCreated: (() => void) | undefined;
+  /** Eventual consistency: a new instance answers "not found" to status calls for this long. */
+  hiddenForMs = 0;
+  scheduler: Scheduler = systemScheduler;
   #next = 1;
 
   async validateCredentials(): Promise<void> {}
@@ -40,14 +44,14 @@ class TestProvider implements CloudProvider {
 
   async createInstance(spec: InstanceSpec, _o?: Op): Promise<Instance> {
     const id = `t-${this.#next++}`;
-    this.live.set(id, { polls: 0 });
+    this.live.set(id, { polls: 0, createdAt: this.scheduler.now() });
     this.onCreated?.();
     return this.#describe(id, spec.name ?? id);
   }
 
   async getInstance(id: string): Promise<Instance | null> {
     const record = this.live.get(id);
-    if (!record) return null;
+    if (!record || this.scheduler.now() - record.createdAt < this.hiddenForMs) return null;
     record.polls++;
     return this.#describe(id, id);
   }
@@ -65,7 +69,7 @@ class TestProvider implements CloudProvider {
 
   async waitUntilReady(id: string, o: WaitOptions = {}): Promise<Instance> {
     if (this.waitFailure) throw this.waitFailure;
-    return pollUntilReady((i) => this.getInstance(i), id, { ...o, provider: this.name, schedule: () => 2 });
+    return pollUntilReady((i) => this.getInstance(i), id, { ...o, provider: this.name, schedule: () => 2, scheduler: this.scheduler });
   }
 
   async createSnapshot(): Promise<never> {
@@ -112,10 +116,24 @@ async function rejection(promise: Promise<unknown>): Promise<unknown> {
 }
 
 describe('provisionInstance', () => {
+  it('rides out "not found" right after the create (eventual consistency): no destroy, the instance is returned ready', async () => {
+    const provider = new TestProvider();
+    const scheduler = manualScheduler();
+    provider.scheduler = scheduler;
+    provider.hiddenForMs = 3000;
+    provider.readyAfterPolls = 3;
+    const instance = await scheduler.drive(provisionInstance(provider, spec, { timeoutMs: 60_000 }));
+    expect(instance.state).toBe('running');
+    expect(provider.terminateCalls).toEqual([]);
+    expect(provider.live.has(instance.id)).toBe(true);
+  });
+
   it('returns the ready instance and leaves it running', async () => {
     const provider = new TestProvider();
+    const scheduler = manualScheduler();
+    provider.scheduler = scheduler;
     provider.readyAfterPolls = 3;
-    const instance = await provisionInstance(provider, spec, { timeoutMs: 5_000 });
+    const instance = await scheduler.drive(provisionInstance(provider, spec, { timeoutMs: 5_000 }));
     expect(instance).toMatchObject({ id: 't-1', state: 'running', publicIp: '203.0.113.7' });
     expect(provider.terminateCalls).toEqual([]);
     expect([...provider.live.keys()]).toEqual(['t-1']);

@@ -40,11 +40,19 @@ describe('backoffDelay', () => {
     expect(backoffDelay(3, new NetworkError('x'), { ...policy, random: () => 0.5 })).toBe(200);
   });
 
-  it('waits at least retryAfterMs, even past maxDelayMs', () => {
+  it('waits retryAfterMs plus the jitter, even past maxDelayMs', () => {
     const error = new RateLimitError('slow down', { retryAfterMs: 5000 });
-    expect(backoffDelay(1, error, { baseDelayMs: 100, maxDelayMs: 1000, random: () => 0.9 })).toBe(5000);
+    expect(backoffDelay(1, error, { baseDelayMs: 100, maxDelayMs: 1000, random: () => 0 })).toBe(5000);
+    expect(backoffDelay(1, error, { baseDelayMs: 100, maxDelayMs: 1000, random: () => 0.9 })).toBe(5090);
     const small = new RateLimitError('slow down', { retryAfterMs: 10 });
-    expect(backoffDelay(4, small, { baseDelayMs: 100, random: () => 0.5 })).toBe(400);
+    expect(backoffDelay(4, small, { baseDelayMs: 100, random: () => 0.5 })).toBe(410);
+  });
+
+  it('spreads callers told the same Retry-After instead of bringing them back at one instant', () => {
+    const error = new RateLimitError('slow down', { retryAfterMs: 1000 });
+    const delays = [0.05, 0.3, 0.55, 0.8].map((r) => backoffDelay(1, error, { random: () => r }));
+    expect(new Set(delays).size).toBe(4);
+    expect(Math.min(...delays)).toBeGreaterThanOrEqual(1000);
   });
 });
 
@@ -166,7 +174,7 @@ describe('withRetry', () => {
     });
     expect(events).toEqual([
       { type: 'rate-limit', provider: 'acme', operation: 'servers.list', retryAfterMs: 5 },
-      { type: 'retry', provider: 'acme', operation: 'servers.list', attempt: 1, delayMs: 5, code: 'RATE_LIMITED' },
+      { type: 'retry', provider: 'acme', operation: 'servers.list', attempt: 1, delayMs: 7, code: 'RATE_LIMITED' },
       { type: 'retry', provider: 'unknown', operation: 'servers.list', attempt: 2, delayMs: 4, code: 'NETWORK' },
     ]);
   });

@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import {
   AbortedError,
   ApiError,
@@ -12,6 +12,7 @@ import {
   type StagelyEvent,
 } from '../src/index.js';
 import { abortedError, backoffSchedule, fixedSchedule, pollUntilReady } from '../src/provider.js';
+import { manualScheduler } from './helpers/manual-scheduler.js';
 
 function instance(state: Instance['state'], publicIp: string | null = null, providerState: string = state): Instance {
   return {
@@ -54,10 +55,6 @@ function hanging() {
 }
 
 const fast = () => 1;
-
-afterEach(() => {
-  vi.useRealTimers();
-});
 
 describe('backoffSchedule', () => {
   it('looks first at 2 s (never at once), then every 4.5 s', () => {
@@ -145,20 +142,20 @@ describe('pollUntilReady', () => {
   });
 
   it('waits out a rate limit’s retryAfterMs before the next call, whatever the schedule says', async () => {
-    vi.useFakeTimers();
+    const scheduler = manualScheduler();
     const getInstance = scripted(new RateLimitError('slow down', { retryAfterMs: 3000 }), READY);
-    const outcome = pollUntilReady(getInstance, 'i-1', { provider: 'test', schedule: () => 10 });
-    await vi.advanceTimersByTimeAsync(10);
+    const outcome = pollUntilReady(getInstance, 'i-1', { provider: 'test', schedule: () => 10, scheduler });
+    await scheduler.advance(10);
     expect(getInstance).toHaveBeenCalledTimes(1);
-    await vi.advanceTimersByTimeAsync(2999);
+    await scheduler.advance(2999);
     expect(getInstance).toHaveBeenCalledTimes(1);
-    await vi.advanceTimersByTimeAsync(1);
+    await scheduler.advance(1);
     expect(getInstance).toHaveBeenCalledTimes(2);
     await expect(outcome).resolves.toEqual(READY);
   });
 
-  it('fails with NotFoundError when the instance disappears or is terminated', async () => {
-    for (const gone of [null, instance('terminated')]) {
+  it('fails with NotFoundError when the instance disappears or is terminating or terminated', async () => {
+    for (const gone of [null, instance('terminating'), instance('terminated')]) {
       const error = await pollUntilReady(scripted(instance('pending'), gone), 'i-1', { provider: 'test', schedule: fast }).catch(
         (e: unknown) => e,
       );
@@ -168,20 +165,68 @@ describe('pollUntilReady', () => {
   });
 
   it('times out with TimeoutError naming the instance and its last state', async () => {
+    // Driven by a manual scheduler: the number of status calls does not depend on the machine's speed.
+    const scheduler = manualScheduler();
     const getInstance = scripted(instance('pending', null, 'initializing'));
-    const error = await pollUntilReady(getInstance, 'i-1', { provider: 'test', schedule: () => 5, timeoutMs: 40 }).catch(
-      (e: unknown) => e,
-    );
+    const error = await scheduler
+      .drive(pollUntilReady(getInstance, 'i-1', { provider: 'test', schedule: () => 5, timeoutMs: 40, scheduler }))
+      .catch((e: unknown) => e);
     expect(TimeoutError.isInstance(error)).toBe(true);
-    expect((error as TimeoutError).details).toMatchObject({ operation: 'waitUntilReady', instanceId: 'i-1', lastState: 'initializing' });
-    expect(getInstance.mock.calls.length).toBeGreaterThan(1);
+    expect((error as TimeoutError).details).toMatchObject({ operation: 'waitUntilReady', instanceId: 'i-1', lastState: 'initializing', elapsedMs: 40 });
+    expect(getInstance).toHaveBeenCalledTimes(8);
   });
 
   it('times out even when a status call hangs at the deadline, by aborting that call', async () => {
+    const scheduler = manualScheduler();
     const getInstance = hanging();
-    const error = await pollUntilReady(getInstance, 'i-1', { provider: 'test', schedule: fast, timeoutMs: 30 }).catch((e: unknown) => e);
+    const error = await scheduler.drive(pollUntilReady(getInstance, 'i-1', { provider: 'test', schedule: fast, timeoutMs: 30, scheduler })).catch((e: unknown) => e);
     expect(TimeoutError.isInstance(error)).toBe(true);
     expect(getInstance).toHaveBeenCalledTimes(1);
+    expect(getInstance.mock.calls[0]?.[1]?.signal?.aborted).toBe(true);
+  });
+
+  describe('right after a create (eventual consistency)', () => {
+    it('a "not found" within notFoundGraceMs is "not yet": it waits on, and succeeds once the instance shows', async () => {
+      const scheduler = manualScheduler();
+      const createdAt = scheduler.now();
+      // Not found for the first 3 s, then booting, then ready.
+      const getInstance = vi.fn(async () => {
+        const age = scheduler.now() - createdAt;
+        return age < 3000 ? null : age < 6000 ? instance('pending') : READY;
+      });
+      const result = await scheduler.drive(pollUntilReady(getInstance, 'i-1', { provider: 'test', schedule: () => 1000, notFoundGraceMs: 5000, scheduler }));
+      expect(result).toEqual(READY);
+      const answers = await Promise.all(getInstance.mock.results.map((r) => r.value as Promise<Instance | null>));
+      expect(answers.filter((a) => a === null)).toHaveLength(2);
+    });
+
+    it('defaults to a grace long enough for EC2 (60 s)', async () => {
+      const scheduler = manualScheduler();
+      const start = scheduler.now();
+      const getInstance = vi.fn(async () => (scheduler.now() - start < 50_000 ? null : READY));
+      await expect(scheduler.drive(pollUntilReady(getInstance, 'i-1', { provider: 'test', schedule: () => 5000, scheduler }))).resolves.toEqual(READY);
+    });
+
+    it('past the grace, still not found is a NotFoundError', async () => {
+      const scheduler = manualScheduler();
+      const error = await scheduler
+        .drive(pollUntilReady(scripted(null), 'i-1', { provider: 'test', schedule: () => 1000, notFoundGraceMs: 3000, scheduler }))
+        .catch((e: unknown) => e);
+      expect(NotFoundError.isInstance(error)).toBe(true);
+      expect(scheduler.now() - 1_700_000_000_000).toBe(3000);
+    });
+
+    it('an instance seen once and then not found is gone at once, grace or not', async () => {
+      const scheduler = manualScheduler();
+      const getInstance = scripted(instance('pending'), null);
+      const error = await scheduler.drive(pollUntilReady(getInstance, 'i-1', { provider: 'test', schedule: () => 1000, scheduler })).catch((e: unknown) => e);
+      expect(NotFoundError.isInstance(error)).toBe(true);
+      expect(getInstance).toHaveBeenCalledTimes(2);
+    });
+
+    it('refuses a negative notFoundGraceMs, naming it', async () => {
+      await expect(pollUntilReady(scripted(READY), 'i-1', { provider: 'test', notFoundGraceMs: -1 })).rejects.toMatchObject({ code: 'INVALID_INPUT', field: 'notFoundGraceMs' });
+    });
   });
 
   it('rejects with AbortedError when the caller aborts while sleeping or while a call is in flight', async () => {

@@ -25,7 +25,8 @@ const plugin = definePlugin<ResolvedMockConfig, MockProvider>({
 });
 
 export default plugin;
-export { MockProvider, createMockProvider, instanceView, INVALID_TOKEN, PROVIDER_NAME } from './provider.js';
+export { MockProvider, createMockProvider, INVALID_TOKEN, PROVIDER_NAME } from './provider.js';
+export { instanceView, PHASE_WORDS } from './views.js';
 export { mockConfigSchema, parseMockConfig, type MockConfig, type ResolvedMockConfig } from './config.js';
 export { Catalog, DEFAULT_SIZE_TABLE, KNOWN_IMAGES, KNOWN_REGIONS } from './catalog.js';
 export {

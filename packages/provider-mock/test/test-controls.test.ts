@@ -19,6 +19,18 @@ describe('loseResponse', () => {
     await provider.createInstance({ size: 'small' });
   });
 
+  it('is ridden out by a retried create: the idempotency token makes it return what the first attempt made', async () => {
+    const { provider } = fastProvider();
+    provider.loseResponse('instances.create', 2);
+    const made = await provider.createInstance({ size: 'small', name: 'once' });
+    expect(provider.callCounts.createInstance).toBe(3);
+    expect(made).toMatchObject({ id: 'mock-1', name: 'once' });
+    expect((await provider.listInstances()).map((i) => i.id)).toEqual(['mock-1']);
+    provider.loseResponse('snapshots.create');
+    const snapshot = await provider.createSnapshot(made.id, 'golden');
+    expect((await provider.listSnapshots()).map((s) => s.id)).toEqual([snapshot.id]);
+  });
+
   it('answers with a gateway 502 instead when asked', async () => {
     const { provider } = fastProvider(ONE_ATTEMPT);
     provider.loseResponse('instances.create', 1, 'bad-gateway');

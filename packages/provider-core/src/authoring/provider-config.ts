@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { ARCHITECTURES, SIZES, type Architecture, type Size } from '../contract/contract.js';
 import { InvalidInputError } from '../contract/errors.js';
 import { issueField } from './instance-spec.js';
+import { DEFAULT_NOT_FOUND_GRACE_MS } from '../runtime/wait.js';
 
 const millis = z.number().int().min(0);
 
@@ -53,6 +54,16 @@ export function applySizeOverrides(defaults: SizeTable, overrides: SizeOverrides
   return table;
 }
 
+/** `rateLimit`: the client-side limiter's budget (overrides the provider's default), or `false` for none. */
+export const rateLimitSchema = z.union([
+  z.strictObject({
+    requests: z.number().int().min(1),
+    windowMs: z.number().int().min(1),
+  }),
+  z.literal(false),
+]);
+
+
 export const commonProviderConfigShape = {
   /** API base URL: fakes, proxies and emulators are reached this way. */
   endpoint: z.url({ error: 'must be an absolute URL' }).optional(),
@@ -61,6 +72,14 @@ export const commonProviderConfigShape = {
   strict: z.boolean().default(false),
   retry: retryPolicySchema.optional(),
   readinessPoll: pollScheduleSchema.optional(),
+  /** Limit of one HTTP request; default 30 s. */
+  requestTimeoutMs: z.number().int().min(1).default(30_000),
+  /** How often an operation (a snapshot, a delete action) is looked at while waiting for it; default 1 s. */
+  operationPollMs: millis.default(1000),
+  /** How long "not found" right after a create means "not yet" rather than "gone"; default 60 s. */
+  notFoundGraceMs: millis.default(DEFAULT_NOT_FOUND_GRACE_MS),
+  /** The client-side rate limiter's budget; default the provider's own (e.g. 3600 an hour). */
+  rateLimit: rateLimitSchema.optional(),
 };
 
 /** Options every provider config accepts besides its credentials and default region, as callers pass them. */

@@ -3,7 +3,8 @@
  * retries only retryable StagelyErrors, bounded in attempts and total time, abortable.
  * Providers turn their SDK's own retries off so that retries never multiply.
  */
-import { sleep, throwIfAborted } from './abort.js';
+import { throwIfAborted } from './abort.js';
+import { systemScheduler, type Scheduler } from './clock.js';
 import { emit, type EventSink } from '../contract/events.js';
 import { InvalidInputError, isStagelyError } from '../contract/errors.js';
 
@@ -29,6 +30,8 @@ export interface RetryPolicy {
   operation?: string;
   /** For tests: a deterministic source of [0, 1). */
   random?: () => number;
+  /** For tests: the clock and timers the loop waits on; default the system's. */
+  scheduler?: Scheduler | undefined;
 }
 
 export const DEFAULT_RETRY_POLICY = {
@@ -42,14 +45,17 @@ function defaultIsRetryable(error: unknown): boolean {
   return isStagelyError(error) && error.retryable;
 }
 
-/** The delay before retry number `attempt` (1-based): full jitter, at least `retryAfterMs`. */
+/**
+ * The delay before retry number `attempt` (1-based): full jitter. After a `retryAfterMs`, that wait
+ * plus the jitter, so that callers told the same Retry-After do not all come back at the same instant.
+ */
 export function backoffDelay(attempt: number, error: unknown, policy: RetryPolicy = {}): number {
   const base = policy.baseDelayMs ?? DEFAULT_RETRY_POLICY.baseDelayMs;
   const cap = policy.maxDelayMs ?? DEFAULT_RETRY_POLICY.maxDelayMs;
   const ceiling = Math.min(cap, base * 2 ** (attempt - 1));
   const jittered = Math.floor((policy.random ?? Math.random)() * ceiling);
   const retryAfter = isStagelyError(error) ? error.retryAfterMs : undefined;
-  return retryAfter !== undefined ? Math.max(retryAfter, jittered) : jittered;
+  return retryAfter !== undefined ? retryAfter + jittered : jittered;
 }
 
 export async function withRetry<T>(fn: (attempt: number) => Promise<T>, policy: RetryPolicy = {}): Promise<T> {
@@ -57,7 +63,8 @@ export async function withRetry<T>(fn: (attempt: number) => Promise<T>, policy: 
   const maxAttempts = policy.maxAttempts ?? DEFAULT_RETRY_POLICY.maxAttempts;
   const maxElapsedMs = policy.maxElapsedMs ?? DEFAULT_RETRY_POLICY.maxElapsedMs;
   const isRetryable = policy.isRetryable ?? defaultIsRetryable;
-  const started = Date.now();
+  const clock = policy.scheduler ?? systemScheduler;
+  const started = clock.now();
   for (let attempt = 1; ; attempt++) {
     throwIfAborted(policy.signal, policy.provider);
     try {
@@ -67,7 +74,7 @@ export async function withRetry<T>(fn: (attempt: number) => Promise<T>, policy: 
       // An abort that `fn` did not notice ends here, without a retry being reported.
       throwIfAborted(policy.signal, policy.provider);
       const delayMs = backoffDelay(attempt, error, policy);
-      if (Date.now() - started + delayMs > maxElapsedMs) throw error;
+      if (clock.now() - started + delayMs > maxElapsedMs) throw error;
       policy.onRetry?.({ attempt, delayMs, error });
       const stagely = isStagelyError(error) ? error : undefined;
       const provider = policy.provider ?? stagely?.provider ?? 'unknown';
@@ -76,7 +83,7 @@ export async function withRetry<T>(fn: (attempt: number) => Promise<T>, policy: 
         emit(policy.events, { type: 'rate-limit', provider, operation, retryAfterMs: stagely.retryAfterMs });
       }
       emit(policy.events, { type: 'retry', provider, operation, attempt, delayMs, code: stagely?.code ?? 'UNEXPECTED' });
-      await sleep(delayMs, policy.signal, policy.provider);
+      await clock.sleep(delayMs, policy.signal, policy.provider);
     }
   }
 }

@@ -2,7 +2,8 @@
  * Waiting for readiness (docs/architecture.md, "Provider mechanics"). Providers implement `waitUntilReady` with `pollUntilReady`,
  * giving it their `getInstance`; the schedule is core's and is measured in bench/ (readiness).
  */
-import { sleep, throwIfAborted } from './abort.js';
+import { throwIfAborted } from './abort.js';
+import { systemScheduler, type Scheduler } from './clock.js';
 import { DEFAULT_WAIT_TIMEOUT_MS, isReady, type Instance, type Op } from '../contract/contract.js';
 import { InvalidInputError, NotFoundError, TimeoutError, isStagelyError } from '../contract/errors.js';
 import { emit, type EventSink } from '../contract/events.js';
@@ -73,6 +74,9 @@ export function fixedSchedule(intervalMs: number): PollSchedule {
   return (callsMade) => (callsMade === 0 ? 0 : intervalMs);
 }
 
+/** How long "not found" right after a create means "not yet": long enough for EC2's eventual consistency. */
+export const DEFAULT_NOT_FOUND_GRACE_MS = 60_000;
+
 /** The longest `timeoutMs` a timer can hold (2^31 - 1 ms, about 24 days). */
 const MAX_TIMEOUT_MS = 2_147_483_647;
 
@@ -81,15 +85,24 @@ export interface PollUntilReadyOptions extends Op {
   schedule?: PollSchedule;
   events?: EventSink | undefined;
   provider: string;
+  /**
+   * Right after a create, clouds answer "not found" for a while (eventual consistency). Until the
+   * instance was seen once, a `null` within this long of the wait's start is "not yet", not "gone";
+   * default 60 s (enough for EC2). The provider's `notFoundGraceMs` config.
+   */
+  notFoundGraceMs?: number | undefined;
+  /** For tests: the clock and timers the wait runs on; default the system's. */
+  scheduler?: Scheduler | undefined;
   /** Called after every status call; benchmarks count calls with it. */
   onPoll?: (instance: Instance | null) => void;
 }
 
 /**
  * Calls `getInstance(id)` on `schedule` until the instance is ready (running with a public IP).
- * Retryable errors in between count as a "not yet" (a rate limit's `retryAfterMs` is waited out);
- * a vanished, terminating or terminated instance is a NotFoundError; running out of time is a TimeoutError,
- * also when a status call is still in flight at the deadline; an abort is an AbortedError.
+ * Retryable errors in between count as a "not yet" (a rate limit's `retryAfterMs` is waited out), as
+ * does "not found" before the instance was first seen, within `notFoundGraceMs`; an instance that
+ * vanished after that, or is terminating or terminated, is a NotFoundError; running out of time is a
+ * TimeoutError, also when a status call is still in flight at the deadline; an abort is an AbortedError.
  */
 export async function pollUntilReady(
   getInstance: (id: string, o?: Op) => Promise<Instance | null>,
@@ -103,61 +116,81 @@ export async function pollUntilReady(
       provider: options.provider,
     });
   }
+  const graceMs = options.notFoundGraceMs ?? DEFAULT_NOT_FOUND_GRACE_MS;
+  if (!(graceMs >= 0)) {
+    throw new InvalidInputError('notFoundGraceMs', `notFoundGraceMs must be a number of milliseconds >= 0, got ${String(graceMs)}`, {
+      provider: options.provider,
+    });
+  }
   const schedule = options.schedule ?? backoffSchedule();
-  const started = Date.now();
+  const clock = options.scheduler ?? systemScheduler;
+  const started = clock.now();
   const deadline = started + timeoutMs;
   let lastState: string | undefined;
   let last: Instance | null | undefined;
+  let seen = false;
   let retryAfterMs = 0;
 
   const timeout = () =>
-    new TimeoutError('waitUntilReady', Date.now() - started, `Instance ${id} was not ready after ${timeoutMs} ms`, {
+    new TimeoutError('waitUntilReady', clock.now() - started, `Instance ${id} was not ready after ${timeoutMs} ms`, {
       provider: options.provider,
       details: { instanceId: id, lastState: lastState ?? null },
     });
 
   // A status call still running at the deadline is cut off by this (the caller's signal also ends it).
-  const deadlineSignal = AbortSignal.timeout(Math.max(1, timeoutMs));
+  const deadlineController = new AbortController();
+  const finished = new AbortController();
+  clock.sleep(Math.max(1, timeoutMs), finished.signal).then(
+    () => deadlineController.abort(),
+    () => undefined,
+  );
+  const deadlineSignal = deadlineController.signal;
   const callSignal = options.signal ? AbortSignal.any([options.signal, deadlineSignal]) : deadlineSignal;
 
-  for (let calls = 0; ; calls++) {
-    const planned = Math.max(schedule(calls, Date.now() - started, last), retryAfterMs);
-    const wait = Math.min(planned, Math.max(0, deadline - Date.now()));
-    if (wait > 0) await sleep(wait, options.signal, options.provider);
-    throwIfAborted(options.signal, options.provider);
-
-    let instance: Instance | null | undefined;
-    retryAfterMs = 0;
-    try {
-      instance = await getInstance(id, { signal: callSignal });
-    } catch (error) {
+  try {
+    for (let calls = 0; ; calls++) {
+      const planned = Math.max(schedule(calls, clock.now() - started, last), retryAfterMs);
+      const wait = Math.min(planned, Math.max(0, deadline - clock.now()));
+      if (wait > 0) await clock.sleep(wait, options.signal, options.provider);
       throwIfAborted(options.signal, options.provider);
-      if (deadlineSignal.aborted) throw timeout();
-      if (!isStagelyError(error) || !error.retryable) throw error;
-      retryAfterMs = error.retryAfterMs ?? 0;
-    }
-    last = instance;
-    options.onPoll?.(instance ?? null);
 
-    if (instance === null || instance?.state === 'terminated' || instance?.state === 'terminating') {
-      throw new NotFoundError(`Instance ${id} ${instance ? `was ${instance.state}` : 'disappeared'} while waiting for it`, {
-        provider: options.provider,
-        details: { instanceId: id },
-      });
-    }
-    if (instance) {
-      if (instance.providerState !== lastState) {
-        lastState = instance.providerState;
-        emit(options.events, {
-          type: 'state',
+      let instance: Instance | null | undefined;
+      retryAfterMs = 0;
+      try {
+        instance = await getInstance(id, { signal: callSignal });
+      } catch (error) {
+        throwIfAborted(options.signal, options.provider);
+        if (deadlineSignal.aborted) throw timeout();
+        if (!isStagelyError(error) || !error.retryable) throw error;
+        retryAfterMs = error.retryAfterMs ?? 0;
+      }
+      last = instance;
+      options.onPoll?.(instance ?? null);
+
+      const notYetVisible = instance === null && !seen && clock.now() - started < graceMs;
+      if (!notYetVisible && (instance === null || instance?.state === 'terminated' || instance?.state === 'terminating')) {
+        throw new NotFoundError(`Instance ${id} ${instance ? `was ${instance.state}` : 'disappeared'} while waiting for it`, {
           provider: options.provider,
-          instanceId: id,
-          state: instance.state,
-          providerState: instance.providerState,
+          details: { instanceId: id },
         });
       }
-      if (isReady(instance)) return instance;
+      if (instance) {
+        seen = true;
+        if (instance.providerState !== lastState) {
+          lastState = instance.providerState;
+          emit(options.events, {
+            type: 'state',
+            provider: options.provider,
+            instanceId: id,
+            state: instance.state,
+            providerState: instance.providerState,
+          });
+        }
+        if (isReady(instance)) return instance;
+      }
+      if (clock.now() >= deadline || deadlineSignal.aborted) throw timeout();
     }
-    if (Date.now() >= deadline) throw timeout();
+  } finally {
+    finished.abort();
   }
 }
