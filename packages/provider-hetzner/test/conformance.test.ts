@@ -57,7 +57,7 @@ describeProviderConformance<HetznerProvider>({
       fake.loseResponse(LOST_OPERATIONS[operation], { times });
     },
     inspect: async (id) => fake.inspect(id),
-    // notFoundFor (fake.notFoundFor) is wired once core's not-found grace in pollUntilReady has landed.
+    notFoundFor: (ms) => fake.notFoundFor(ms),
     rateLimit: (budget) => fake.setRateLimit(budget),
   },
 });

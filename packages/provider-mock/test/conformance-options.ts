@@ -4,7 +4,7 @@
  */
 import type { ConformanceOptions } from '@stagely/provider-core/conformance';
 import type { EventSink } from '@stagely/provider-core/provider';
-import { createMockProvider, type MockConfig, type MockProvider } from '../src/index.js';
+import { createMockProvider, LOSABLE_OPERATIONS, type MockConfig, type MockProvider } from '../src/index.js';
 
 export interface MockConformanceRun {
   name: string;
@@ -27,6 +27,8 @@ export function mockConformanceOptions({ name, token, config = {}, wrap = (mock)
           {
             token,
             bootDelayMs: 600,
+            // Pages smaller than pagedInstanceCount, so that the pagination group crosses a page boundary.
+            pageSize: 2,
             retry: { baseDelayMs: 1, maxDelayMs: 5 },
             readinessPoll: { firstMs: 50, intervalMs: 50 },
             ...config,
@@ -48,7 +50,9 @@ export function mockConformanceOptions({ name, token, config = {}, wrap = (mock)
       injectFault: (fault, times, provider) => provider.failNext(fault, times),
       clearFaults: (provider) => provider.clearFaults(),
       seedUnmanagedInstance: (provider) => provider.seedUnmanagedInstance(),
+      loseResponse: (operation, times, provider) => provider.loseResponse(LOSABLE_OPERATIONS[operation], times),
       inspect: (id, provider) => provider.inspect(id),
+      notFoundFor: (ms, provider) => provider.notFoundFor(ms),
       rateLimit: (budget, provider) => provider.rateLimit(budget),
     },
   };

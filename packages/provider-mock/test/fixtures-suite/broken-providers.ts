@@ -63,11 +63,13 @@ const BREAKAGES: Record<Variant, Breakage> = {
     }),
 
   // Swallows the cloud's refusal to delete an instance that is still provisioning, and reports success.
+  // "Still provisioning" by its own estimate of a boot (5 s from create), so the breakage does not hang
+  // on how fast the machine runs the suite.
   'terminate-ignores-pending': (mock) =>
     withOverrides(mock, {
       terminateInstance: async (id, o) => {
         const instance = await mock.getInstance(id, o);
-        if (instance?.state === 'pending') return;
+        if (instance && Date.now() - instance.createdAt.getTime() < 5_000) return;
         return mock.terminateInstance(id, o);
       },
     }),
@@ -95,6 +97,48 @@ const BREAKAGES: Record<Variant, Breakage> = {
     });
   },
 
+  // After an answer was lost, sends the create (or snapshot) again without looking for what the first
+  // made, and takes the retried delete's 404 for a failure. The lost answer is simulated here, so the
+  // breakage does not depend on how the mock itself recovers.
+  'blind-retry-after-lost-answer': (mock) => {
+    const lost = { 'instances.create': 0, 'instances.delete': 0, 'snapshots.create': 0 };
+    return withOverrides(mock, {
+      loseResponse: (operation, times = 1) => {
+        lost[operation] += times;
+      },
+      createInstance: async (spec, o) => {
+        if (lost['instances.create'] > 0) {
+          lost['instances.create'] -= 1;
+          await mock.createInstance(spec, o);
+        }
+        return mock.createInstance(spec, o);
+      },
+      createSnapshot: async (id, name, o) => {
+        if (lost['snapshots.create'] > 0) {
+          lost['snapshots.create'] -= 1;
+          await mock.createSnapshot(id, name, o);
+        }
+        return mock.createSnapshot(id, name, o);
+      },
+      terminateInstance: async (id, o) => {
+        await mock.terminateInstance(id, o);
+        if (lost['instances.delete'] > 0) {
+          lost['instances.delete'] -= 1;
+          throw new NotFoundError(`Instance ${id} not found (404 on the retried delete)`, { provider: 'mock' });
+        }
+      },
+    });
+  },
+
+  // Takes the first "not found" after a create for a vanished instance.
+  'wait-fails-on-first-not-found': (mock) =>
+    withOverrides(mock, {
+      waitUntilReady: async (id, o) => {
+        if ((await mock.getInstance(id, o)) === null) throw new NotFoundError(`Instance ${id} disappeared`, { provider: 'mock' });
+        return mock.waitUntilReady(id, o);
+      },
+    }),
+
   // Resolves at once and leaves the delete to a timer, reporting the instance as terminated meanwhile
   // (as a provider that maps "deleting" to terminated without the delete having been accepted).
   'terminate-returns-before-delete': (mock) => {
@@ -104,7 +148,7 @@ const BREAKAGES: Record<Variant, Breakage> = {
       terminateInstance: async (id, o) => {
         if ((await mock.getInstance(id, o)) === null) return;
         deleting.add(id);
-        setTimeout(() => void mock.terminateInstance(id).catch(() => undefined), 500);
+        setTimeout(() => void mock.terminateInstance(id).catch(() => undefined), 5_000).unref();
       },
       getInstance: async (id, o) => {
         const instance = await mock.getInstance(id, o);

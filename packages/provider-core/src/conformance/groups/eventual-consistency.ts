@@ -10,7 +10,7 @@ import { setupGroup } from '../context.js';
 import type { ConformanceOptions } from '../options.js';
 
 /** How long a new instance is "not found": well inside core's grace window and the suite's readiness limit. */
-const NOT_FOUND_MS = 300;
+const NOT_FOUND_MS = 1_000;
 
 export function describeEventualConsistencyGroup<P extends CloudProvider>(options: ConformanceOptions<P>): void {
   describe(GROUP_NAMES.eventualConsistency, () => {
