@@ -6,8 +6,8 @@
  * ones included, through the optional `decorate` hook.
  */
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
-import { FaultPlan, selects, type FaultSelector } from './fault-plan.js';
-import { runWithFaults, type RequestLogEntry } from './faulted-call.js';
+import { FaultPlan, type FaultSelector } from './fault-plan.js';
+import { requestLogView, runWithFaults, type RequestLogEntry } from './faulted-call.js';
 import { listenLoopback, readBody, send } from './loopback-http.js';
 import { FakeHttpError, json, type FakeResponse } from './responses.js';
 import { matchPath, type PathParams } from './route-pattern.js';
@@ -161,7 +161,6 @@ export async function startFakeServer(options: FakeServerOptions = {}): Promise<
   const api: FakeServer = {
     url: server.url,
     faults,
-    log,
     route(route, handler) {
       const operation = route.operation ?? route.action ?? `${route.method.toUpperCase()} ${route.path}`;
       routes.push({ route, operation, handler });
@@ -172,13 +171,7 @@ export async function startFakeServer(options: FakeServerOptions = {}): Promise<
     put: (path, handler, operation) => addMethod('PUT', path, handler, operation),
     patch: (path, handler, operation) => addMethod('PATCH', path, handler, operation),
     delete: (path, handler, operation) => addMethod('DELETE', path, handler, operation),
-    count(selector = {}) {
-      const pick = typeof selector === 'string' ? { operation: selector } : selector;
-      return log.filter((entry) => selects(pick, entry)).length;
-    },
-    clearLog() {
-      log.length = 0;
-    },
+    ...requestLogView(log),
     close: () => server.close(),
   };
 

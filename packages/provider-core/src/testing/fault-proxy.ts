@@ -6,8 +6,8 @@
  * in front of any backend.
  */
 import { request as httpRequest, type IncomingHttpHeaders, type IncomingMessage } from 'node:http';
-import { FaultPlan, selects, type FaultSelector } from './fault-plan.js';
-import { runWithFaults, type RequestLogEntry } from './faulted-call.js';
+import { FaultPlan, type FaultSelector } from './fault-plan.js';
+import { requestLogView, runWithFaults, type RequestLogEntry } from './faulted-call.js';
 import { listenLoopback, readBody, send } from './loopback-http.js';
 import { json, type FakeHeaders, type FakeResponse } from './responses.js';
 
@@ -71,14 +71,7 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
   return {
     url: server.url,
     faults,
-    log,
-    count(selector = {}) {
-      const pick = typeof selector === 'string' ? { operation: selector } : selector;
-      return log.filter((entry) => selects(pick, entry)).length;
-    },
-    clearLog() {
-      log.length = 0;
-    },
+    ...requestLogView(log),
     close: () => server.close(),
   };
 }

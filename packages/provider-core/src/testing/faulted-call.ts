@@ -5,7 +5,7 @@
  * lost). Every call is logged, as soon as it is carried out.
  */
 import type { Socket } from 'node:net';
-import type { FaultCall, FaultPlan } from './fault-plan.js';
+import { selects, type FaultCall, type FaultPlan, type FaultSelector } from './fault-plan.js';
 import { resetConnection } from './loopback-http.js';
 import type { FakeResponse } from './responses.js';
 
@@ -68,4 +68,25 @@ export async function runWithFaults(faulted: FaultedCall, carryOut: () => Promis
     return undefined;
   }
   return after.respond ?? response;
+}
+
+/** The request log as the fake server and the fault proxy expose it. */
+export interface RequestLogView {
+  readonly log: readonly RequestLogEntry[];
+  /** Logged calls picked by `selector` (an operation name, or method / path / operation). */
+  count(selector?: string | FaultSelector): number;
+  clearLog(): void;
+}
+
+export function requestLogView(log: RequestLogEntry[]): RequestLogView {
+  return {
+    log,
+    count(selector = {}) {
+      const pick = typeof selector === 'string' ? { operation: selector } : selector;
+      return log.filter((entry) => selects(pick, entry)).length;
+    },
+    clearLog() {
+      log.length = 0;
+    },
+  };
 }

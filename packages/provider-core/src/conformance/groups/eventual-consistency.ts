@@ -7,6 +7,7 @@ import { isReady, type CloudProvider } from '../../contract/contract.js';
 import { provisionInstance } from '../../runtime/provision.js';
 import { GROUP_NAMES } from '../group-names.js';
 import { setupGroup } from '../context.js';
+import { skipNeeding } from '../skipped.js';
 import type { ConformanceOptions } from '../options.js';
 
 /** How long a new instance is "not found": well inside core's grace window and the suite's readiness limit. */
@@ -23,7 +24,7 @@ export function describeEventualConsistencyGroup<P extends CloudProvider>(option
     };
 
     if (!notFoundFor) {
-      for (const title of Object.values(titles)) it.skip(`${title} [skipped: needs hooks.notFoundFor]`, () => {});
+      skipNeeding('hooks.notFoundFor', Object.values(titles));
       return;
     }
 

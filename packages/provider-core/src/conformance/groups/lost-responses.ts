@@ -9,6 +9,7 @@ import type { CloudProvider } from '../../contract/contract.js';
 import { GROUP_NAMES } from '../group-names.js';
 import { expectBackendGone, expectGone } from '../assertions.js';
 import { setupGroup } from '../context.js';
+import { skipNeeding } from '../skipped.js';
 import type { ConformanceOptions } from '../options.js';
 
 export function describeLostResponsesGroup<P extends CloudProvider>(options: ConformanceOptions<P>): void {
@@ -24,7 +25,7 @@ export function describeLostResponsesGroup<P extends CloudProvider>(options: Con
     };
 
     if (!lose) {
-      for (const title of Object.values(titles)) it.skip(`${title} [skipped: needs hooks.loseResponse]`, () => {});
+      skipNeeding('hooks.loseResponse', Object.values(titles));
       return;
     }
 

@@ -8,6 +8,7 @@ import type { CloudProvider } from '../../contract/contract.js';
 import { isStagelyError } from '../../contract/errors.js';
 import { GROUP_NAMES } from '../group-names.js';
 import { setupGroup } from '../context.js';
+import { skipNeeding } from '../skipped.js';
 import type { ConformanceOptions } from '../options.js';
 
 /** Requests the storm may spend per caller, on average, retries included; each needs one. */
@@ -23,7 +24,7 @@ export function describeRateLimitStormGroup<P extends CloudProvider>(options: Co
     const title = `${callers} concurrent callers under a budget of ${budget.requests} requests per ${WINDOW_MS} ms finish or fail RATE_LIMITED, within ${REQUESTS_PER_CALLER * callers} requests`;
 
     if (!rateLimit) {
-      it.skip(`${title} [skipped: needs hooks.rateLimit]`, () => {});
+      skipNeeding('hooks.rateLimit', [title]);
       return;
     }
 

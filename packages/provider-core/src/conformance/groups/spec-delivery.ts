@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { MANAGED_BY_TAG, MANAGED_BY_VALUE, type CloudProvider } from '../../contract/contract.js';
 import { GROUP_NAMES } from '../group-names.js';
 import { setupGroup } from '../context.js';
+import { skipNeeding } from '../skipped.js';
 import type { BackendInstance, ConformanceOptions } from '../options.js';
 
 export function describeSpecDeliveryGroup<P extends CloudProvider>(options: ConformanceOptions<P>): void {
@@ -19,8 +20,7 @@ export function describeSpecDeliveryGroup<P extends CloudProvider>(options: Conf
     const armTitle = 'arm64, where offered, reaches the backend as an arm64 type';
 
     if (!inspect) {
-      it.skip(`${fieldsTitle} [skipped: needs hooks.inspect]`, () => {});
-      it.skip(`${armTitle} [skipped: needs hooks.inspect]`, () => {});
+      skipNeeding('hooks.inspect', [fieldsTitle, armTitle]);
       return;
     }
 

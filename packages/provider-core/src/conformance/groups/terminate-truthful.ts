@@ -8,6 +8,7 @@ import type { CloudProvider } from '../../contract/contract.js';
 import { GROUP_NAMES } from '../group-names.js';
 import { expectBackendGone, expectGone } from '../assertions.js';
 import { setupGroup } from '../context.js';
+import { skipNeeding } from '../skipped.js';
 import type { ConformanceOptions } from '../options.js';
 
 export function describeTerminateTruthfulGroup<P extends CloudProvider>(options: ConformanceOptions<P>): void {
@@ -21,7 +22,7 @@ export function describeTerminateTruthfulGroup<P extends CloudProvider>(options:
     };
 
     if (!inspect) {
-      for (const title of Object.values(titles)) it.skip(`${title} [skipped: needs hooks.inspect]`, () => {});
+      skipNeeding('hooks.inspect', Object.values(titles));
       return;
     }
 
