@@ -5,7 +5,7 @@
  * A create that resolves owns its instance (the group's cleanup removes it); one that rejects must be
  * an AbortedError with no instance left, checked by listing, again after a pause for late work.
  */
-import { describe, expect, it } from 'vitest';
+import { describe, it } from 'vitest';
 import type { CloudProvider } from '../../contract/contract.js';
 import { GROUP_NAMES } from '../group-names.js';
 import { expectNothingListed, expectStagelyError } from '../assertions.js';
