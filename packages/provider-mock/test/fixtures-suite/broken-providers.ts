@@ -11,6 +11,17 @@ import type { Variant } from './variants.js';
 /** The fixture's fake credential, which the leaky variant puts into its errors. */
 export const FIXTURE_TOKEN = 'mock-token-selftest-81d3aa';
 
+/** A create that validates the whole spec, then leaves `field` out of its request. */
+function dropsField(mock: MockProvider, field: 'sshKeys' | 'userData'): MockProvider {
+  return withOverrides(mock, {
+    createInstance: async (spec, o) => {
+      await mock.validateSpec(spec, o);
+      const { [field]: _dropped, ...rest } = spec;
+      return mock.createInstance(rest, o);
+    },
+  });
+}
+
 /** Breaks `mock`; `events` is the sink the suite gave the provider, for breakages that show in requests. */
 type Breakage = (mock: MockProvider, events: EventSink | undefined) => MockProvider;
 
@@ -159,24 +170,10 @@ const BREAKAGES: Record<Variant, Breakage> = {
   },
 
   // Validates the keys, then leaves them out of the create request.
-  'drops-ssh-keys': (mock) =>
-    withOverrides(mock, {
-      createInstance: async (spec, o) => {
-        await mock.validateSpec(spec, o);
-        const { sshKeys: _dropped, ...rest } = spec;
-        return mock.createInstance(rest, o);
-      },
-    }),
+  'drops-ssh-keys': (mock) => dropsField(mock, 'sshKeys'),
 
   // Validates the user data, then leaves it out of the create request.
-  'drops-user-data': (mock) =>
-    withOverrides(mock, {
-      createInstance: async (spec, o) => {
-        await mock.validateSpec(spec, o);
-        const { userData: _dropped, ...rest } = spec;
-        return mock.createInstance(rest, o);
-      },
-    }),
+  'drops-user-data': (mock) => dropsField(mock, 'userData'),
 
   // Checks the signal before and after, but does not hand it to the create request: an abort while
   // the request is on its way rejects, and the instance the request made is left behind.
