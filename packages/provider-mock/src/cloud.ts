@@ -13,7 +13,6 @@ import {
   NotFoundError,
   QuotaExceededError,
   RateLimitError,
-  type Architecture,
   type ImageSpec,
 } from '@stagely/provider-core/provider';
 import type { Operation } from './api.js';
@@ -29,20 +28,20 @@ const SNAPSHOT_SIZE_GB = 20;
 
 const p = { provider: 'mock' } as const;
 
-/** The body of a create request: everything the client resolved from the spec. */
-export interface CreateRequest {
-  name: string;
-  region: string;
-  type: string;
-  architecture: Architecture;
-  spot: boolean;
-  tags: Record<string, string>;
-  image: ImageSpec;
-  sshKeys: string[];
-  userData: string | null;
-  warnings: string[];
-  /** Sent again with a retried create, so that the cloud makes one instance whatever answers were lost. */
-  clientToken?: string;
+/**
+ * The body of a create request: everything the client resolved from the spec, as the instance will
+ * hold it, but the image as the spec gave it (a snapshot is looked up by the cloud). A retried create
+ * sends the same `clientToken`, so that the cloud makes one instance whatever answers were lost.
+ */
+export type CreateRequest = Pick<
+  StoredInstance,
+  'name' | 'region' | 'type' | 'architecture' | 'spot' | 'tags' | 'sshKeys' | 'userData' | 'warnings' | 'clientToken'
+> & { image: ImageSpec };
+
+/** A successful answer: what the handler returned, and the answer's headers. */
+export interface Answer<T> {
+  value: T;
+  headers: Record<string, string>;
 }
 
 export interface Timings {
@@ -95,11 +94,13 @@ export class MockCloud {
 
   /**
    * Serves one request of `operation`: refused (token, budget, a fault before it) without touching
-   * the store, or carried out by `handler`, whose answer a fault may then lose.
+   * the store, or carried out by `handler`, whose answer a fault may then lose. The answer carries
+   * the budget's `RateLimit-*` headers while one is set.
    */
-  serve<T>(operation: Operation, token: string, handler: () => T): T {
+  serve<T>(operation: Operation, token: string, handler: () => T): Answer<T> {
     if (token === INVALID_TOKEN) throw new AuthenticationError('The mock API refused the credentials (401 Unauthorized)', p);
-    const refusal = this.#budget?.admit(Date.now());
+    const now = Date.now();
+    const refusal = this.#budget?.admit(now);
     if (refusal) {
       throw new RateLimitError(`The mock API allows ${refusal.limit} requests per window (429 Too Many Requests)`, {
         ...p,
@@ -107,9 +108,10 @@ export class MockCloud {
         details: { limit: refusal.limit },
       });
     }
+    const headers = this.#budget?.headers(now) ?? {};
     const faults = this.faults.take(operation);
     if (faults.before) throw faults.before;
-    if (!faults.after) return handler();
+    if (!faults.after) return { value: handler(), headers };
     try {
       handler();
     } catch {

@@ -12,6 +12,9 @@
 import { createHash, randomUUID } from 'node:crypto';
 import {
   backoffSchedule,
+  collectPages,
+  createOnce,
+  createRateLimiter,
   createRedactor,
   emit,
   InvalidInputError,
@@ -32,6 +35,8 @@ import {
   type ListFilter,
   type Op,
   type ProviderContext,
+  type RateLimitBudget,
+  type RateLimiter,
   type Redactor,
   type ResolvedSpec,
   type Snapshot,
@@ -39,7 +44,7 @@ import {
   type WaitOptions,
 } from '@stagely/provider-core/provider';
 import type { BackendInstance } from '@stagely/provider-core/conformance';
-import { paginateToken } from '@stagely/provider-core/testing';
+import { paginateToken, type TokenPage } from '@stagely/provider-core/testing';
 import type { Operation } from './api.js';
 import { Catalog } from './catalog.js';
 import { checkFilter, checkId, checkSnapshotName, checkTags, checkUserData, INSTANCE_ID, SNAPSHOT_ID } from './checks.js';
@@ -47,13 +52,19 @@ import { MockCloud, type CreateRequest } from './cloud.js';
 import { parseMockConfig, type MockConfig, type ResolvedMockConfig } from './config.js';
 import { statusOf, type Fault, type LosableOperation, type LostAnswer } from './faults.js';
 import type { RequestBudget } from './request-budget.js';
-import { createStore, emptyState, type StoredInstance } from './state.js';
+import { createStore, emptyState, type MockState, type StoredInstance, type StoredSnapshot } from './state.js';
 import { instanceView, isVisible, phaseAt, snapshotView } from './views.js';
 
 export const PROVIDER_NAME = 'mock';
 export { INVALID_TOKEN } from './cloud.js';
 
 const p = { provider: PROVIDER_NAME } as const;
+
+/**
+ * The client-side limiter's budget unless the config sets `rateLimit`: the simulated API has no limit
+ * of its own (a test sets one with `rateLimit()`, and the limiter learns it from the answers' headers).
+ */
+export const DEFAULT_CLIENT_BUDGET: RateLimitBudget = { requests: 10_000, windowMs: 1_000 };
 
 export class MockProvider implements CloudProvider {
   readonly contractVersion = 1 as const;
@@ -69,6 +80,7 @@ export class MockProvider implements CloudProvider {
   readonly #catalog: Catalog;
   readonly #sshKeys: SshKey[];
   readonly #redact: Redactor;
+  readonly #limiter: RateLimiter | undefined;
 
   constructor(config: MockConfig = {}, context: ProviderContext = {}) {
     this.#config = parseMockConfig(config);
@@ -83,6 +95,8 @@ export class MockProvider implements CloudProvider {
     this.#catalog = new Catalog({ sizes: this.#config.sizes, architectures: this.capabilities.architectures });
     this.#cloud = new MockCloud(createStore(this.#config.stateFile), this.#catalog);
     this.#redact = createRedactor([this.#config.token]);
+    const { rateLimit } = this.#config;
+    this.#limiter = rateLimit === false ? undefined : createRateLimiter({ provider: PROVIDER_NAME, budget: rateLimit ?? DEFAULT_CLIENT_BUDGET });
     this.#sshKeys = [{ name: 'default' }, ...this.#config.sshKeys].map((key, index) => ({
       id: `mock-key-${index + 1}`,
       name: key.name,
@@ -114,11 +128,21 @@ export class MockProvider implements CloudProvider {
   createInstance(spec: InstanceSpec, o?: Op): Promise<Instance> {
     return this.#guard(async () => {
       throwIfAborted(o?.signal, PROVIDER_NAME);
-      const request = { ...this.#createRequest(spec), clientToken: randomUUID() };
+      const clientToken = randomUUID();
+      const request = { ...this.#createRequest(spec), clientToken };
       const timings = { bootDelayMs: this.#config.bootDelayMs, ipDelayMs: this.#config.ipDelayMs };
-      const stored = await this.#call('createInstance', 'instances.create', o, () =>
-        this.#cloud.store.update((state) => this.#cloud.insert(state, request, timings)),
-      );
+      const made = (state: Readonly<MockState>) => state.instances.find((i) => i.clientToken === clientToken) ?? null;
+      // The API dedupes on the token, so a retry after a lost answer returns what the first attempt made.
+      const stored = await createOnce<StoredInstance>({
+        ...this.#onceOptions('createInstance', 'instances.create', o, clientToken),
+        create: (signal) => this.#request('createInstance', 'instances.create', signal, () =>
+          this.#cloud.store.update((state) => this.#cloud.insert(state, request, timings)),
+        ),
+        find: (signal) => this.#request('createInstance', 'instances.list', signal, () => this.#cloud.store.read(made)),
+        remove: (instance) => this.#request('createInstance', 'instances.delete', undefined, () =>
+          this.#cloud.store.update((state) => this.#cloud.terminate(state, instance.id, this.#config.terminateDelayMs)),
+        ),
+      });
       for (const message of stored.warnings) {
         emit(this.#events, { type: 'warning', provider: PROVIDER_NAME, message, instanceId: stored.id });
       }
@@ -140,19 +164,19 @@ export class MockProvider implements CloudProvider {
   listInstances(filter?: ListFilter, o?: Op): Promise<Instance[]> {
     return this.#guard(async () => {
       const wanted = checkFilter(filter);
-      const found: StoredInstance[] = [];
       // The list API serves every page of one listing from the state as its first page found it (a
       // snapshot cursor): the state is read once per listing, and creates or deletes between pages do no harm.
       let snapshot: readonly StoredInstance[] | undefined;
-      let token: string | undefined;
-      do {
-        const page = await this.#call('listInstances', 'instances.list', o, () => {
-          snapshot ??= this.#cloud.store.read((state) => state.instances);
-          return paginateToken(snapshot, { token, maxResults: this.#config.pageSize });
-        });
-        found.push(...page.items);
-        token = page.nextToken;
-      } while (token !== undefined);
+      const found = await collectPages<StoredInstance, string>(
+        async (token, signal) => {
+          const page: TokenPage<StoredInstance> = await this.#request('listInstances', 'instances.list', signal, () => {
+            snapshot ??= this.#cloud.store.read((state) => state.instances);
+            return paginateToken(snapshot, { token, maxResults: this.#config.pageSize });
+          });
+          return { items: page.items, next: page.nextToken };
+        },
+        { provider: PROVIDER_NAME, operation: 'instances.list', signal: o?.signal, events: this.#events, retry: this.#config.retry },
+      );
       const now = Date.now();
       const instances: Instance[] = [];
       for (const stored of found) {
@@ -186,6 +210,7 @@ export class MockProvider implements CloudProvider {
         provider: PROVIDER_NAME,
         events: this.#events,
         schedule: backoffSchedule(this.#config.readinessPoll ?? {}),
+        notFoundGraceMs: this.#config.notFoundGraceMs,
         ...(o?.signal ? { signal: o.signal } : {}),
         ...(o?.timeoutMs === undefined ? {} : { timeoutMs: o.timeoutMs }),
       });
@@ -198,9 +223,17 @@ export class MockProvider implements CloudProvider {
       checkId(instanceId, INSTANCE_ID, 'instanceId');
       checkSnapshotName(name);
       const clientToken = randomUUID();
-      const stored = await this.#call('createSnapshot', 'snapshots.create', o, () =>
-        this.#cloud.store.update((state) => this.#cloud.snapshot(state, instanceId, name, clientToken)),
-      );
+      const made = (state: Readonly<MockState>) => state.snapshots.find((s) => s.clientToken === clientToken) ?? null;
+      const stored = await createOnce<StoredSnapshot>({
+        ...this.#onceOptions('createSnapshot', 'snapshots.create', o, clientToken),
+        create: (signal) => this.#request('createSnapshot', 'snapshots.create', signal, () =>
+          this.#cloud.store.update((state) => this.#cloud.snapshot(state, instanceId, name, clientToken)),
+        ),
+        find: (signal) => this.#request('createSnapshot', 'snapshots.list', signal, () => this.#cloud.store.read(made)),
+        remove: (snapshot) => this.#request('createSnapshot', 'snapshots.delete', undefined, () =>
+          this.#cloud.store.update((state) => void (state.snapshots = state.snapshots.filter((s) => s.id !== snapshot.id))),
+        ),
+      });
       return snapshotView(stored);
     });
   }
@@ -330,9 +363,24 @@ export class MockProvider implements CloudProvider {
     });
   }
 
-  /** One simulated API request, reported as a 'request' event. */
+  /** What createOnce needs besides the requests: the call's identity, signal, events and retry budget. */
+  #onceOptions(method: string, operation: Operation, o: Op | undefined, clientToken: string) {
+    return {
+      provider: PROVIDER_NAME,
+      operation,
+      strategy: 'idempotencyToken' as const,
+      idOf: (made: { id: string }) => made.id,
+      marker: `${method} client token ${clientToken}`,
+      signal: o?.signal,
+      events: this.#events,
+      retry: this.#config.retry,
+    };
+  }
+
+  /** One simulated API request through the client's rate limiter, reported as a 'request' event. */
   async #request<T>(method: string, operation: Operation, signal: AbortSignal | undefined, handler: () => T): Promise<T> {
     throwIfAborted(signal, PROVIDER_NAME);
+    await this.#limiter?.acquire(signal);
     this.callCounts[method] = (this.callCounts[method] ?? 0) + 1;
     const started = Date.now();
     let status: number | undefined = 200;
@@ -340,9 +388,12 @@ export class MockProvider implements CloudProvider {
       if (this.#config.latencyMs > 0) {
         await sleep(this.#config.latencyMs, signal, PROVIDER_NAME);
       }
-      return this.#cloud.serve(operation, this.#config.token, handler);
+      const answer = this.#cloud.serve(operation, this.#config.token, handler);
+      this.#limiter?.observe(answer.headers);
+      return answer.value;
     } catch (error) {
       status = statusOf(error);
+      if (isStagelyError(error, 'RATE_LIMITED')) this.#limiter?.onRateLimited(error.retryAfterMs);
       throw error;
     } finally {
       emit(this.#events, {

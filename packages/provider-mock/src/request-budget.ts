@@ -1,7 +1,8 @@
 /**
  * The simulated API's rate limit (`mock.rateLimit(budget)`): at most `requests` requests per fixed
  * window of `windowMs`, as clouds count them; a request beyond it is refused with a 429 telling the
- * client when the window resets. Refused requests do not use up the budget.
+ * client when the window resets. Refused requests do not use up the budget. Every answer carries
+ * `RateLimit-*` headers, from which the client's limiter learns the budget.
  */
 import { InvalidInputError } from '@stagely/provider-core/provider';
 import type { RequestBudget } from '@stagely/provider-core/conformance';
@@ -39,5 +40,16 @@ export class RequestWindow {
     }
     this.#used += 1;
     return null;
+  }
+
+  /** The `RateLimit-*` headers an answer carries at `now` (the reset in seconds from now, as the IETF draft has it). */
+  headers(now: number): Record<string, string> {
+    const start = this.#windowStart ?? now;
+    const resetMs = Math.max(0, start + this.budget.windowMs - now);
+    return {
+      'ratelimit-limit': String(this.budget.requests),
+      'ratelimit-remaining': String(Math.max(0, this.budget.requests - this.#used)),
+      'ratelimit-reset': String(resetMs / 1000),
+    };
   }
 }

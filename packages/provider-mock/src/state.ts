@@ -183,7 +183,8 @@ export class FileStore implements StateStore {
   #save(state: MockState): void {
     mkdirSync(dirname(this.path), { recursive: true });
     const temp = `${this.path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
-    writeFileSync(temp, `${JSON.stringify(state, null, 2)}\n`);
+    // Compact: a fleet of thousands is megabytes, read and written whole on every call.
+    writeFileSync(temp, `${JSON.stringify(state)}\n`);
     renameSync(temp, this.path);
   }
 

@@ -8,15 +8,18 @@ afterEach(() => vi.useRealTimers());
 const ONE_ATTEMPT = { retry: { maxAttempts: 1 } };
 
 describe('loseResponse', () => {
-  it('carries out a create but answers with a connection reset', async () => {
+  it('carries out a create but answers with a connection reset; the provider then removes what it made', async () => {
     const { provider, events } = fastProvider({ ...ONE_ATTEMPT, bootDelayMs: 60_000 });
     provider.loseResponse('instances.create');
-    await rejection(provider.createInstance({ size: 'small', name: 'made-anyway' }), 'NETWORK');
-    expect(await provider.inspect('mock-1')).toMatchObject({ id: 'mock-1', state: 'pending' });
-    expect((await provider.listInstances()).map((i) => i.name)).toEqual(['made-anyway']);
-    expect(events.filter((e) => e.type === 'request' && e.operation === 'instances.create')).toHaveLength(1);
+    const error = await rejection(provider.createInstance({ size: 'small', name: 'made-anyway' }), 'NETWORK');
+    expect(error.details.leftBehind).toBeUndefined();
+    const requests = events.filter((e) => e.type === 'request').map((e) => e.type === 'request' && [e.operation, e.status]);
+    // The create (no answer), then createOnce's cleanup: the look-up by client token, and the delete.
+    expect(requests).toEqual([['instances.create', undefined], ['instances.list', 200], ['instances.delete', 200]]);
+    expect(await provider.inspect('mock-1')).toMatchObject({ id: 'mock-1', state: 'terminated' });
+    expect(await provider.listInstances()).toEqual([]);
     // Only the next create.
-    await provider.createInstance({ size: 'small' });
+    await provider.createInstance({ size: 'small', name: 'made-anyway' });
   });
 
   it('is ridden out by a retried create: the idempotency token makes it return what the first attempt made', async () => {
@@ -36,15 +39,17 @@ describe('loseResponse', () => {
     provider.loseResponse('instances.create', 1, 'bad-gateway');
     const error = await rejection(provider.createInstance({ size: 'small' }), 'API');
     expect(error.details.status).toBe(502);
-    expect(await provider.inspect('mock-1')).not.toBeNull();
+    expect((await provider.inspect('mock-1'))?.state).toBe('terminated'); // made, then removed by the provider
   });
 
   it('carries out a terminate and a snapshot whose answers are lost', async () => {
     const { provider } = fastProvider(ONE_ATTEMPT);
     const { id } = await provider.createInstance({ size: 'small' });
     provider.loseResponse('snapshots.create');
-    await rejection(provider.createSnapshot(id, 'kept'), 'NETWORK');
-    expect((await provider.listSnapshots()).map((s) => s.name)).toEqual(['kept']);
+    await rejection(provider.createSnapshot(id, 'lost'), 'NETWORK');
+    // Made, then removed by the provider, which could not know its id.
+    expect(await provider.listSnapshots()).toEqual([]);
+    expect((await provider.createSnapshot(id, 'lost')).id).toBe('mock-snapshot-2');
     provider.loseResponse('instances.delete', 2);
     await rejection(provider.terminateInstance(id), 'NETWORK');
     expect((await provider.inspect(id))?.state).toBe('terminated');
@@ -117,7 +122,8 @@ describe('notFoundFor', () => {
 describe('rateLimit', () => {
   it('refuses requests beyond the budget with RATE_LIMITED until the window resets', async () => {
     vi.useFakeTimers({ toFake: ['Date'] });
-    const { provider } = fastProvider(ONE_ATTEMPT);
+    // Without the client's limiter, which would hold the next calls until the reset.
+    const { provider } = fastProvider({ ...ONE_ATTEMPT, rateLimit: false });
     provider.rateLimit({ requests: 2, windowMs: 1_000 });
     await provider.listInstances();
     vi.setSystemTime(Date.now() + 400);
@@ -132,12 +138,15 @@ describe('rateLimit', () => {
     thrownBy(() => provider.rateLimit({ requests: 0, windowMs: 1_000 }), 'INVALID_INPUT', 'budget.requests');
   });
 
-  it("is ridden out by the retry loop, which waits for the window's reset", async () => {
+  it("is ridden out by concurrent callers: the client's limiter holds them all until the reset", async () => {
     const { provider, events } = fastProvider();
-    provider.rateLimit({ requests: 1, windowMs: 30 });
-    await Promise.all([provider.listInstances(), provider.listInstances()]);
-    const limited = events.filter((e) => e.type === 'rate-limit');
-    expect(limited.length).toBeGreaterThan(0);
-    for (const event of limited) expect(event.type === 'rate-limit' && event.retryAfterMs).toBeLessThanOrEqual(30);
+    provider.rateLimit({ requests: 3, windowMs: 60 });
+    await Promise.all(Array.from({ length: 12 }, () => provider.validateCredentials()));
+    const requests = events.filter((e) => e.type === 'request');
+    expect(requests.filter((e) => e.type === 'request' && e.status === 200)).toHaveLength(12);
+    expect(requests.some((e) => e.type === 'request' && e.status === 429)).toBe(true);
+    for (const event of events.filter((e) => e.type === 'rate-limit')) {
+      expect(event.type === 'rate-limit' && event.retryAfterMs).toBeLessThanOrEqual(60);
+    }
   });
 });
