@@ -6,7 +6,7 @@ import { createRegistry } from '@stagely/provider-core';
 import { describeProviderConformance } from '@stagely/provider-core/conformance';
 import { afterAll, beforeAll } from 'vitest';
 import plugin, { type HetznerProvider } from '../src/index.js';
-import { startFakeHetzner, type FakeHetzner } from '../src/testing/index.js';
+import { LOST_OPERATIONS, startFakeHetzner, type FakeHetzner } from '../src/testing/index.js';
 
 const TOKEN = 'conformance-hetzner-token-7f3a91c2';
 let fake: FakeHetzner;
@@ -39,6 +39,7 @@ describeProviderConformance<HetznerProvider>({
   region: 'fsn1',
   unknownId: '99999999',
   malformedId: 'not-a-number',
+  createOperation: 'servers.create',
   readyTimeoutMs: 5000,
   tooShortTimeoutMs: 20,
   pagedInstanceCount: 5,
@@ -52,5 +53,11 @@ describeProviderConformance<HetznerProvider>({
     },
     clearFaults: () => fake.clearFaults(),
     seedUnmanagedInstance: async () => fake.seedServer(),
+    loseResponse: (operation, times) => {
+      fake.loseResponse(LOST_OPERATIONS[operation], { times });
+    },
+    inspect: async (id) => fake.inspect(id),
+    notFoundFor: (ms) => fake.notFoundFor(ms),
+    rateLimit: (budget) => fake.setRateLimit(budget),
   },
 });

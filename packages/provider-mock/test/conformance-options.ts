@@ -3,7 +3,8 @@
  * (conformance.test.ts) and the suite's self-test against broken mocks (fixtures-suite/).
  */
 import type { ConformanceOptions } from '@stagely/provider-core/conformance';
-import { createMockProvider, type MockConfig, type MockProvider } from '../src/index.js';
+import type { EventSink } from '@stagely/provider-core/provider';
+import { createMockProvider, LOSABLE_OPERATIONS, type MockConfig, type MockProvider } from '../src/index.js';
 
 export interface MockConformanceRun {
   name: string;
@@ -11,8 +12,8 @@ export interface MockConformanceRun {
   token: string;
   /** Config on top of the suite's fast defaults, e.g. `offer`. */
   config?: MockConfig;
-  /** Turns each mock made into the provider under test (the self-test breaks it). */
-  wrap?: (mock: MockProvider) => MockProvider;
+  /** Turns each mock made into the provider under test (the self-test breaks it); `events` is the suite's sink. */
+  wrap?: (mock: MockProvider, events: EventSink | undefined) => MockProvider;
 }
 
 export function mockConformanceOptions({ name, token, config = {}, wrap = (mock) => mock }: MockConformanceRun): ConformanceOptions<MockProvider> {
@@ -26,6 +27,8 @@ export function mockConformanceOptions({ name, token, config = {}, wrap = (mock)
           {
             token,
             bootDelayMs: 600,
+            // Pages smaller than pagedInstanceCount, so that the pagination group crosses a page boundary.
+            pageSize: 2,
             retry: { baseDelayMs: 1, maxDelayMs: 5 },
             readinessPoll: { firstMs: 50, intervalMs: 50 },
             ...config,
@@ -33,10 +36,12 @@ export function mockConformanceOptions({ name, token, config = {}, wrap = (mock)
           },
           { events },
         ),
+        events,
       ),
     region: 'mock-1',
     unknownId: 'mock-999999',
     malformedId: 'not-a-mock-id',
+    createOperation: 'instances.create',
     readyTimeoutMs: 5_000,
     tooShortTimeoutMs: 10,
     secrets: [token],
@@ -45,6 +50,10 @@ export function mockConformanceOptions({ name, token, config = {}, wrap = (mock)
       injectFault: (fault, times, provider) => provider.failNext(fault, times),
       clearFaults: (provider) => provider.clearFaults(),
       seedUnmanagedInstance: (provider) => provider.seedUnmanagedInstance(),
+      loseResponse: (operation, times, provider) => provider.loseResponse(LOSABLE_OPERATIONS[operation], times),
+      inspect: (id, provider) => provider.inspect(id),
+      notFoundFor: (ms, provider) => provider.notFoundFor(ms),
+      rateLimit: (budget, provider) => provider.rateLimit(budget),
     },
   };
 }

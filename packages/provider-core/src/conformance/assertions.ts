@@ -6,7 +6,7 @@ import { inspect } from 'node:util';
 import { expect } from 'vitest';
 import { ARCHITECTURES, INSTANCE_STATES, MANAGED_BY_TAG, MANAGED_BY_VALUE, type CloudProvider, type Instance } from '../contract/contract.js';
 import { isStagelyError, type ErrorCode, type StagelyError } from '../contract/errors.js';
-
+import type { BackendInstance } from './options.js';
 
 function describeValue(value: unknown): string {
   if (isStagelyError(value)) return `${value.name} ${value.code}: ${value.message}`;
@@ -107,6 +107,12 @@ export function expectInstanceShape(instance: Instance, provider: CloudProvider,
 export async function expectGone(provider: CloudProvider, id: string): Promise<void> {
   const after = await provider.getInstance(id);
   if (after !== null) expect(['terminating', 'terminated'], `instance ${id} after terminate`).toContain(after.state);
+}
+
+/** What the backend holds for `id` no longer runs: nothing, or a terminating / terminated instance. */
+export async function expectBackendGone(inspect: (id: string) => Promise<BackendInstance | null>, id: string, why: string): Promise<void> {
+  const held = await inspect(id);
+  if (held !== null) expect(['terminating', 'terminated'], `${why}: the backend holds ${id} as ${held.state}`).toContain(held.state);
 }
 
 /** No live instance carries `tags`: what the test created was removed (or never made). */

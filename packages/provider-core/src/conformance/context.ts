@@ -6,8 +6,8 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll } from 'vitest';
 import type { CloudProvider, InstanceSpec } from '../contract/contract.js';
-import type { StagelyEvent } from '../contract/events.js';
-import type { ConformanceOptions, FaultKind } from './options.js';
+import type { RequestEvent, StagelyEvent } from '../contract/events.js';
+import type { BackendInstance, ConformanceOptions, FaultKind, LostOperation, RequestBudget } from './options.js';
 import { withOverrides } from '../testing/with-overrides.js';
 
 /** Tag on everything the suite creates: a sweeper finds leftovers of a run by it. */
@@ -21,6 +21,7 @@ export interface ResolvedConformanceOptions extends ConformanceOptions {
   concurrentCreates: number;
   secrets: string[];
   testTimeoutMs: number;
+  warmCreateMaxRequests: number;
 }
 
 export function resolveOptions(options: ConformanceOptions): ResolvedConformanceOptions {
@@ -31,6 +32,7 @@ export function resolveOptions(options: ConformanceOptions): ResolvedConformance
     concurrentCreates: options.concurrentCreates ?? 10,
     secrets: (options.secrets ?? []).filter((secret) => secret.length > 0),
     testTimeoutMs: options.testTimeoutMs ?? 30_000,
+    warmCreateMaxRequests: options.warmCreateMaxRequests ?? 3,
   };
 }
 
@@ -67,12 +69,23 @@ export interface GroupContext {
   createdIds(): string[];
   /** The options' hooks, bound to the group's (unwrapped) provider; absent when not given. */
   readonly hooks: BoundHooks;
+  /** Runs `work` and returns the `request` events the group's providers emitted meanwhile, with its outcome. */
+  requestsDuring<T>(work: () => Promise<T>): Promise<Counted<T>>;
+}
+
+export interface Counted<T> {
+  outcome: PromiseSettledResult<T>;
+  requests: RequestEvent[];
 }
 
 export interface BoundHooks {
   injectFault?: (fault: FaultKind, times: number) => Promise<void>;
   clearFaults: () => Promise<void>;
   seedUnmanagedInstance?: () => Promise<{ id: string; name: string }>;
+  loseResponse?: (operation: LostOperation, times: number) => Promise<void>;
+  inspect?: (id: string) => Promise<BackendInstance | null>;
+  notFoundFor?: (ms: number) => Promise<void>;
+  rateLimit?: (budget: RequestBudget | undefined) => Promise<void>;
 }
 
 interface Made {
@@ -126,6 +139,10 @@ export function setupGroup(rawOptions: ConformanceOptions, groupSlug: string): G
     },
     ...(given.injectFault && { injectFault: async (fault, times) => given.injectFault!(fault, times, real()) }),
     ...(given.seedUnmanagedInstance && { seedUnmanagedInstance: () => given.seedUnmanagedInstance!(real()) }),
+    ...(given.loseResponse && { loseResponse: async (operation, times) => given.loseResponse!(operation, times, real()) }),
+    ...(given.inspect && { inspect: (id) => given.inspect!(id, real()) }),
+    ...(given.notFoundFor && { notFoundFor: async (ms) => given.notFoundFor!(ms, real()) }),
+    ...(given.rateLimit && { rateLimit: async (budget) => given.rateLimit!(budget, real()) }),
   };
 
   afterAll(async () => {
@@ -151,6 +168,12 @@ export function setupGroup(rawOptions: ConformanceOptions, groupSlug: string): G
     spec: (tags, extra = {}) => ({ size: 'small', region: options.region, tags, ...extra }),
     createdIds: () => made.flatMap(({ created }) => [...created]),
     hooks,
+    async requestsDuring(work) {
+      const from = events.length;
+      const [outcome] = await Promise.allSettled([work()]);
+      const requests = events.slice(from).filter((event): event is RequestEvent => event.type === 'request');
+      return { outcome: outcome!, requests };
+    },
   };
 }
 

@@ -18,6 +18,14 @@ export const GROUP_NAMES = {
   snapshots: 'snapshots',
   sshKeys: 'ssh keys',
   faults: 'faults',
+  specDelivery: 'spec delivery',
+  terminateTruthful: 'terminate truthful',
+  lostResponses: 'lost responses',
+  abortInFlight: 'abort in flight',
+  eventualConsistency: 'eventual consistency',
+  rateLimitStorm: 'rate-limit storm',
+  preflight: 'preflight',
+  requestBudget: 'request budget',
 } as const;
 
 export type GroupKey = keyof typeof GROUP_NAMES;

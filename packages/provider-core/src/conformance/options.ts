@@ -3,11 +3,12 @@
  * has a default or gates a group; a group whose hook is absent says so in its test name rather
  * than passing silently.
  */
-import type { Architecture, CloudProvider, InstanceState } from '../contract/contract.js';
+import type { CloudProvider } from '../contract/contract.js';
 import type { EventSink } from '../contract/events.js';
+import type { BackendInstance, LostOperation, RequestBudget } from '../testing/backend-instance.js';
 import type { FaultKind } from '../testing/fault-kinds.js';
 
-export type { FaultKind };
+export type { BackendInstance, FaultKind, LostOperation, RequestBudget };
 
 /**
  * Hooks into the provider's test double (or, live, the account). Each receives the group's
@@ -36,33 +37,6 @@ export interface ConformanceHooks<P extends CloudProvider = CloudProvider> {
    * rate-limit headers beyond it; `undefined` lifts it.
    */
   rateLimit?(budget: RequestBudget | undefined, provider: P): void | Promise<void>;
-}
-
-/** Operations whose answer `loseResponse` can lose. */
-export type LostOperation = 'create' | 'terminate' | 'snapshot';
-
-export interface RequestBudget {
-  requests: number;
-  windowMs: number;
-}
-
-/** An instance as the backend holds it, in the contract's words where they exist. */
-export interface BackendInstance {
-  id: string;
-  /** The backend's phase in the contract's words: `running` / `pending` still run; `terminating` / `terminated` do not. */
-  state: InstanceState;
-  /** Decoded to the contract's tags, `managed-by` included. */
-  tags: Record<string, string>;
-  /** Names of the SSH keys the instance was created with. */
-  sshKeys: string[];
-  /** The user data as the caller gave it (decoded), or null. */
-  userData: string | null;
-  /** Native type, region and image reference as the create request gave them. */
-  type: string;
-  region: string;
-  image: string;
-  architecture?: Architecture;
-  spot?: boolean;
 }
 
 export interface ProviderOverrides {
@@ -101,6 +75,14 @@ export interface ConformanceOptions<P extends CloudProvider = CloudProvider> {
   runLabel?: string;
   /** Strings that must never appear in an error message, `details` or `toJSON()` (tokens). */
   secrets?: string[];
+  /**
+   * The `operation` the provider's `request` events give its API call that creates an instance
+   * (`instances.create`, `servers.create`, `RunInstances`): the spec-validation and preflight groups
+   * count these to prove that a refused spec sent none. Omit to skip those counts visibly.
+   */
+  createOperation?: string;
+  /** The most API requests one create may make once the provider is warm (catalogue read); default 3. */
+  warmCreateMaxRequests?: number;
   /** Per-test vitest timeout; default 30 s. */
   testTimeoutMs?: number;
   hooks?: ConformanceHooks<P>;

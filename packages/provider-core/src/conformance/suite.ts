@@ -15,6 +15,14 @@ import { describeTagsGroup } from './groups/tags.js';
 import { describeTerminateGroup } from './groups/terminate.js';
 import { describeTimeoutGroup } from './groups/timeout.js';
 import { describeUnmanagedGroup } from './groups/unmanaged.js';
+import { describeSpecDeliveryGroup } from './groups/spec-delivery.js';
+import { describeTerminateTruthfulGroup } from './groups/terminate-truthful.js';
+import { describeLostResponsesGroup } from './groups/lost-responses.js';
+import { describeAbortInFlightGroup } from './groups/abort-in-flight.js';
+import { describeEventualConsistencyGroup } from './groups/eventual-consistency.js';
+import { describeRateLimitStormGroup } from './groups/rate-limit-storm.js';
+import { describePreflightGroup } from './groups/preflight.js';
+import { describeRequestBudgetGroup } from './groups/request-budget.js';
 import type { GroupKey } from './group-names.js';
 import type { CloudProvider } from '../contract/contract.js';
 import type { ConformanceOptions } from './options.js';
@@ -23,18 +31,26 @@ export const CONFORMANCE_GROUPS: Readonly<Record<GroupKey, (options: Conformance
   contract: describeContractGroup,
   lookup: describeLookupGroup,
   specValidation: describeSpecValidationGroup,
+  preflight: describePreflightGroup,
   lifecycle: describeLifecycleGroup,
   terminate: describeTerminateGroup,
+  terminateTruthful: describeTerminateTruthfulGroup,
+  specDelivery: describeSpecDeliveryGroup,
+  requestBudget: describeRequestBudgetGroup,
   tags: describeTagsGroup,
   unmanaged: describeUnmanagedGroup,
   pagination: describePaginationGroup,
   concurrency: describeConcurrencyGroup,
   capabilities: describeCapabilitiesGroup,
   abort: describeAbortGroup,
+  abortInFlight: describeAbortInFlightGroup,
   timeout: describeTimeoutGroup,
   snapshots: describeSnapshotsGroup,
   sshKeys: describeSshKeysGroup,
   faults: describeFaultsGroup,
+  lostResponses: describeLostResponsesGroup,
+  eventualConsistency: describeEventualConsistencyGroup,
+  rateLimitStorm: describeRateLimitStormGroup,
 };
 
 /** Describes every group for the provider `options.createProvider` makes. */

@@ -5,9 +5,10 @@
  * Every call goes through the fault plan and is written to the request log; every answer, injected
  * ones included, through the optional `decorate` hook.
  */
-import { createServer, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
-import { FaultPlan, selects, type FaultSelector } from './fault-plan.js';
+import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
+import { FaultPlan, type FaultSelector } from './fault-plan.js';
+import { requestLogView, runWithFaults, type RequestLogEntry } from './faulted-call.js';
+import { listenLoopback, readBody, send } from './loopback-http.js';
 import { FakeHttpError, json, type FakeResponse } from './responses.js';
 import { matchPath, type PathParams } from './route-pattern.js';
 
@@ -45,28 +46,7 @@ export interface FakeRoute {
   operation?: string;
 }
 
-export interface RequestLogEntry {
-  method: string;
-  path: string;
-  /** The query string without `?`, '' when none. */
-  search: string;
-  /** `undefined` when no route matched. */
-  operation: string | undefined;
-  /**
-   * What the client was sent; `null` when no answer was (a reset, an answer still held by an
-   * `after` fault's latency, or a client that left first).
-   */
-  status: number | null;
-  /** True when a fault rule answered, reset, held or replaced the answer to this call. */
-  faulted: boolean;
-  /**
-   * The handler's own status when an `after` fault applied: the call was carried out, whatever
-   * the client saw. Absent otherwise.
-   */
-  handledStatus?: number;
-  /** A handler's unexpected exception (answered 500), so tests can see bugs in fakes. */
-  error?: string;
-}
+export type { RequestLogEntry } from './faulted-call.js';
 
 export interface FakeServerOptions {
   /** Seed for rate-based faults; default 1. */
@@ -114,22 +94,11 @@ export async function startFakeServer(options: FakeServerOptions = {}): Promise<
   const routes: RegisteredRoute[] = [];
   const faults = new FaultPlan(options.seed === undefined ? {} : { seed: options.seed });
   const log: RequestLogEntry[] = [];
-  const sockets = new Set<Socket>();
-  const timers = new Set<NodeJS.Timeout>();
   const notFound: FakeHandler =
     options.notFound ?? ((request) => json(404, { error: 'no such route', method: request.method, path: request.path }));
 
-  const delay = (ms: number) =>
-    new Promise<void>((resolve) => {
-      const timer = setTimeout(() => {
-        timers.delete(timer);
-        resolve();
-      }, ms);
-      timers.add(timer);
-    });
-
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const rawBody = await readBody(req);
+    const rawBody = (await readBody(req)).toString('utf8');
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     const method = (req.method ?? 'GET').toUpperCase();
     const request: FakeRequest = {
@@ -154,38 +123,11 @@ export async function startFakeServer(options: FakeServerOptions = {}): Promise<
     };
 
     const routed: FakeRequest = matched ? { ...request, params: matched.params, operation: matched.operation } : request;
-    const effect = faults.take({ method, path: url.pathname, operation: matched?.operation });
-    if (effect.latencyMs > 0) await delay(effect.latencyMs);
-    if (req.socket.destroyed) return; // the server closed, or the client gave up, while we waited
-    if (effect.reset) {
-      entry.faulted = true;
-      log.push(entry);
-      resetConnection(req.socket);
-      return;
-    }
-    if (effect.respond) {
-      entry.faulted = true;
-      log.push(entry);
-      answer(res, entry, effect.respond, routed);
-      return;
-    }
-
-    let response = await runHandler(matched?.handler ?? notFound, routed, entry);
-    const after = effect.after;
-    // Logged as soon as it is handled, so a test sees the call while its answer is held or lost.
-    log.push(entry);
-    if (after) {
-      entry.faulted = true;
-      entry.handledStatus = response.status;
-      if (after.latencyMs > 0) await delay(after.latencyMs);
-      if (req.socket.destroyed) return;
-      if (after.reset) {
-        resetConnection(req.socket);
-        return;
-      }
-      if (after.respond) response = after.respond;
-    }
-    answer(res, entry, response, routed);
+    const call = { method, path: url.pathname, operation: matched?.operation };
+    const response = await runWithFaults({ faults, log, entry, call, socket: req.socket, delay }, () =>
+      runHandler(matched?.handler ?? notFound, routed, entry),
+    );
+    if (response) answer(res, entry, response, routed);
   }
 
   async function runHandler(handler: FakeHandler, request: FakeRequest, entry: RequestLogEntry): Promise<FakeResponse> {
@@ -213,28 +155,12 @@ export async function startFakeServer(options: FakeServerOptions = {}): Promise<
     send(res, sent);
   }
 
-  const server = createServer((req, res) => {
-    handle(req, res).catch((error: unknown) => {
-      if (!res.headersSent && !res.destroyed) send(res, json(500, { error: 'fake server failed', message: String(error) }));
-    });
-  });
-  server.on('connection', (socket) => {
-    sockets.add(socket);
-    socket.on('close', () => sockets.delete(socket));
-  });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  const { port } = server.address() as AddressInfo;
+  const server = await listenLoopback(handle);
+  const delay = (ms: number) => server.delay(ms);
 
   const api: FakeServer = {
-    url: `http://127.0.0.1:${port}`,
+    url: server.url,
     faults,
-    log,
     route(route, handler) {
       const operation = route.operation ?? route.action ?? `${route.method.toUpperCase()} ${route.path}`;
       routes.push({ route, operation, handler });
@@ -245,21 +171,8 @@ export async function startFakeServer(options: FakeServerOptions = {}): Promise<
     put: (path, handler, operation) => addMethod('PUT', path, handler, operation),
     patch: (path, handler, operation) => addMethod('PATCH', path, handler, operation),
     delete: (path, handler, operation) => addMethod('DELETE', path, handler, operation),
-    count(selector = {}) {
-      const pick = typeof selector === 'string' ? { operation: selector } : selector;
-      return log.filter((entry) => selects(pick, entry)).length;
-    },
-    clearLog() {
-      log.length = 0;
-    },
-    close() {
-      for (const timer of timers) clearTimeout(timer);
-      timers.clear();
-      return new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        for (const socket of sockets) socket.destroy();
-      });
-    },
+    ...requestLogView(log),
+    close: () => server.close(),
   };
 
   function addMethod(method: Method, path: string, handler: FakeHandler, operation?: string): FakeServer {
@@ -290,23 +203,8 @@ function actionOf(request: FakeRequest): string | undefined {
   return request.query.Action;
 }
 
-/** A TCP RST where the platform can send one, so clients see ECONNRESET as from a real reset. */
-function resetConnection(socket: Socket): void {
-  if (typeof socket.resetAndDestroy === 'function') socket.resetAndDestroy();
-  else socket.destroy();
-}
-
 function describe(error: unknown): string {
   return error instanceof Error ? (error.stack ?? error.message) : String(error);
-}
-
-function readBody(req: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    req.on('error', reject);
-  });
 }
 
 function parseBody(raw: string, contentType: string | undefined): unknown {
@@ -321,18 +219,4 @@ function parseBody(raw: string, contentType: string | undefined): unknown {
     }
   }
   return raw;
-}
-
-function send(res: ServerResponse, response: FakeResponse): void {
-  if (res.destroyed) return;
-  const { body } = response;
-  const payload =
-    body === undefined ? undefined : typeof body === 'string' || body instanceof Uint8Array ? body : JSON.stringify(body);
-  const headers: Record<string, string | number | readonly string[]> = { ...response.headers };
-  const hasType = Object.keys(headers).some((name) => name.toLowerCase() === 'content-type');
-  if (payload !== undefined && !hasType && !(typeof body === 'string' || body instanceof Uint8Array)) {
-    headers['content-type'] = 'application/json';
-  }
-  res.writeHead(response.status, headers as Record<string, string | number | string[]>);
-  res.end(payload);
 }

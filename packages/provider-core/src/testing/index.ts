@@ -21,3 +21,6 @@ export { seededRandom } from './random.js';
 export { withOverrides } from './with-overrides.js';
 export { FAULT_KIND_CODES } from './fault-kinds.js';
 export type { FaultKind } from './fault-kinds.js';
+export type { BackendInstance, LostOperation, RequestBudget } from './backend-instance.js';
+export { awsOperation, startFaultProxy } from './fault-proxy.js';
+export type { FaultProxy, FaultProxyOptions, ProxiedCall } from './fault-proxy.js';

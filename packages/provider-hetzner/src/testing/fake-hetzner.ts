@@ -15,6 +15,7 @@ import {
   PaginationError,
   startFakeServer,
   systemClock,
+  type BackendInstance,
   type Clock,
   type FakeHandler,
   type FakeRequest,
@@ -22,7 +23,9 @@ import {
   type FakeServer,
   type FaultHandle,
   type FaultSelector,
+  type LostOperation,
   type PhaseWords,
+  type RequestBudget,
 } from '@stagely/provider-core/testing';
 import { labelKeyProblem, labelValueProblem } from '../labels.js';
 import { FAKE_LOCATIONS, FAKE_SERVER_TYPES, FAKE_SYSTEM_IMAGES, type FakeLocation, type FakeServerType, type FakeSystemImage } from './fixtures.js';
@@ -95,6 +98,15 @@ export interface FakeHetzner {
    */
   loseResponse(operation: string, options?: { times?: number; respond?: FakeResponse | 'reset'; delayMs?: number }): FaultHandle;
   clearFaults(): void;
+  /** What the fake holds for server `id`, in the conformance suite's words; null when it holds none. */
+  inspect(id: string): BackendInstance | null;
+  /**
+   * From now on each server created through the API answers 404 to `GET /servers/{id}` for `ms` after
+   * its create (eventual consistency); 0 ends it for servers created later.
+   */
+  notFoundFor(ms: number): void;
+  /** Puts the API under `budget` (Hetzner's 429 and RateLimit-* headers beyond it); `undefined`: back to the configured limit. */
+  setRateLimit(budget: RequestBudget | undefined): void;
   /** A server that Stagely does not manage (no managed-by label), straight into the state. */
   seedServer(options?: { name?: string; labels?: Record<string, string>; serverType?: string; location?: string }): { id: string; name: string };
   addSshKey(name: string, publicKey?: string): { id: string; fingerprint: string };
@@ -129,7 +141,16 @@ interface ServerState {
   ipv6: string;
   sshKeys: number[];
   userData: string | null;
+  /** Until then, `GET /servers/{id}` answers 404 (eventual consistency). */
+  hiddenUntil: number;
 }
+
+/** The API operation whose answer `loseResponse` loses, for each of the conformance suite's operations. */
+export const LOST_OPERATIONS: Readonly<Record<LostOperation, string>> = Object.freeze({
+  create: 'servers.create',
+  terminate: 'servers.delete',
+  snapshot: 'servers.create_image',
+});
 
 interface ActionState {
   id: number;
@@ -167,8 +188,10 @@ export async function startFakeHetzner(options: FakeHetznerOptions = {}): Promis
   const publicIpAtCreate = options.publicIpAtCreate ?? true;
   const maxPerPage = Math.min(50, options.maxPerPage ?? 50);
   const serverLimit = options.serverLimit ?? 200;
-  const rateLimit = options.rateLimit === false ? undefined : (options.rateLimit ?? HETZNER_RATE_LIMIT);
-  const bucket = rateLimit ? new RateLimitBucket(rateLimit, clock) : undefined;
+  const configuredLimit = options.rateLimit === false ? undefined : (options.rateLimit ?? HETZNER_RATE_LIMIT);
+  let rateLimit = configuredLimit;
+  let bucket = rateLimit ? new RateLimitBucket(rateLimit, clock) : undefined;
+  let hideNewServersMs = 0;
 
   const http = await startFakeServer({
     ...(options.seed === undefined ? {} : { seed: options.seed }),
@@ -357,7 +380,7 @@ export async function startFakeHetzner(options: FakeHetznerOptions = {}): Promis
       terminateDelayMs: actionDelayMs,
       clock,
     });
-    const server: ServerState = { id: nextServerId++, created: iso(), lifecycle, ...input, ...allocateAddresses() };
+    const server: ServerState = { id: nextServerId++, created: iso(), lifecycle, hiddenUntil: 0, ...input, ...allocateAddresses() };
     servers.set(server.id, server);
     return server;
   }
@@ -518,7 +541,7 @@ export async function startFakeHetzner(options: FakeHetznerOptions = {}): Promis
 
   route('get', '/servers/:id', 'servers.get', (request) => {
     const server = liveServer(idParam(request));
-    return server ? json(200, { server: serverJson(server) }) : notFound('server');
+    return server && clock.now() >= server.hiddenUntil ? json(200, { server: serverJson(server) }) : notFound('server');
   });
 
   route('post', '/servers', 'servers.create', (request) => {
@@ -551,6 +574,7 @@ export async function startFakeHetzner(options: FakeHetznerOptions = {}): Promis
     if (allServers().length >= serverLimit) return hetznerError(403, 'resource_limit_exceeded', 'server limit exceeded');
 
     const server = newServer({ name, type, location, image, labels, sshKeys: keyIds, userData });
+    server.hiddenUntil = clock.now() + hideNewServersMs;
     const action = addAction('create_server', [{ id: server.id, type: 'server' }], bootDelayMs);
     return json(201, {
       server: serverJson(server),
@@ -630,6 +654,31 @@ export async function startFakeHetzner(options: FakeHetznerOptions = {}): Promis
     },
     clearFaults() {
       http.faults.clear();
+    },
+    inspect(id) {
+      const server = /^\d+$/.test(id) ? liveServer(Number(id)) : undefined;
+      if (!server) return null;
+      const keyNames = server.sshKeys.map((keyId) => sshKeys.get(keyId)?.name ?? String(keyId));
+      return {
+        id,
+        state: server.lifecycle.phase,
+        tags: { ...server.labels },
+        sshKeys: keyNames,
+        userData: server.userData,
+        type: server.type.name,
+        region: server.location.name,
+        image: 'os_flavor' in server.image ? server.image.name : String(server.image.id),
+        architecture: server.type.architecture === 'arm' ? 'arm64' : 'amd64',
+        spot: false,
+      };
+    },
+    notFoundFor(ms) {
+      if (!(ms >= 0)) throw new RangeError(`notFoundFor(ms): ms must be >= 0, got ${ms}`);
+      hideNewServersMs = ms;
+    },
+    setRateLimit(budget) {
+      rateLimit = budget ? { limit: budget.requests, refillPerSecond: (budget.requests * 1000) / budget.windowMs } : configuredLimit;
+      bucket = rateLimit ? new RateLimitBucket(rateLimit, clock) : undefined;
     },
     seedServer(seed = {}) {
       const type = FAKE_SERVER_TYPES.find((t) => t.name === (seed.serverType ?? 'cx23'));

@@ -2,7 +2,7 @@
  * `@stagely/provider-hetzner/testing`: a stateful fake of the Hetzner Cloud API on loopback HTTP,
  * for tests that run this provider (and hcloud-js inside it) without a Hetzner account.
  */
-export { startFakeHetzner } from './fake-hetzner.js';
+export { LOST_OPERATIONS, startFakeHetzner } from './fake-hetzner.js';
 export type { FakeHetzner, FakeHetznerOptions, FakeServerRecord, FakeSnapshotRecord } from './fake-hetzner.js';
 export { faultAnswer, hetznerError, HTML_BAD_GATEWAY, invalidInput, type HetznerFaultKind } from './hetzner-errors.js';
 export { FAKE_LOCATIONS, FAKE_SERVER_TYPES, FAKE_SYSTEM_IMAGES } from './fixtures.js';

@@ -1,7 +1,7 @@
 /**
  * The providers the conformance suite's self-test runs it against: the healthy mock, and mocks
- * each broken in one way. Names only, so that the fixtures' vitest config can make one project per
- * variant without loading the mock; the breakages live in broken-providers.ts.
+ * each broken in one way. Each has a file in variants/ that runs the suite against it; the
+ * breakages live in broken-providers.ts.
  */
 export const VARIANTS = [
   'healthy',
@@ -11,9 +11,18 @@ export const VARIANTS = [
   'create-ignores-abort',
   'terminate-ignores-pending',
   'leaks-token-in-errors',
+  'blind-retry-after-lost-answer',
+  'terminate-returns-before-delete',
+  'wait-fails-on-first-not-found',
+  'drops-ssh-keys',
+  'drops-user-data',
+  'create-request-ignores-signal',
+  'ignores-rate-budget',
+  'listing-stops-after-first-page',
+  'checks-spec-at-the-api',
+  'validate-spec-disagrees',
+  'reads-catalogue-on-every-create',
 ] as const;
 
 export type Variant = (typeof VARIANTS)[number];
 
-/** How the fixture test learns which variant to run. */
-export const VARIANT_ENV = 'STAGELY_SUITE_VARIANT';

@@ -1,18 +1,16 @@
-/** The fixtures' own config: one project per provider variant, each told its variant by env. */
+/**
+ * The fixtures' own config: one file per provider variant in variants/, run side by side in one
+ * project, so that the sources are transformed once for all of them. Workers are reused across
+ * files (no isolation: each file makes its own providers, nothing module-level is shared), so that
+ * a handful of them each load the sources once instead of one process per variant.
+ */
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
-import { VARIANT_ENV, VARIANTS } from './variants.js';
 
 export default defineConfig({
   test: {
     root: fileURLToPath(new URL('.', import.meta.url)),
-    projects: VARIANTS.map((variant) => ({
-      test: {
-        name: variant,
-        root: fileURLToPath(new URL('.', import.meta.url)),
-        include: ['run-suite.test.ts'],
-        env: { [VARIANT_ENV]: variant },
-      },
-    })),
+    include: ['variants/*.test.ts'],
+    isolate: false,
   },
 });

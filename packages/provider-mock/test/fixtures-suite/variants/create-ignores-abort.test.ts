@@ -1,0 +1,3 @@
+import { describeVariant } from '../describe-variant.js';
+
+describeVariant('create-ignores-abort');

@@ -1,0 +1,3 @@
+import { describeVariant } from '../describe-variant.js';
+
+describeVariant('wait-fails-on-first-not-found');
