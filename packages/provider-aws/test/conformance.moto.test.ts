@@ -27,7 +27,7 @@ if (unavailable) {
   afterAll(() => moto?.stop());
 
   describeProviderConformance<AwsProvider>({
-    ...awsConformanceOptions({ name: 'aws (moto)', endpoint: () => moto.endpoint, credentials: MOTO_CREDENTIALS, requestTimeoutMs: 10_000, readyTimeoutMs: 10_000 }),
+    ...awsConformanceOptions({ name: 'aws (moto)', endpoint: () => moto.endpoint, credentials: MOTO_CREDENTIALS, requestTimeoutMs: 10_000, readyTimeoutMs: 10_000, pageSize: 5 }),
     concurrentCreates: 5,
     testTimeoutMs: 30_000,
     hooks: {
