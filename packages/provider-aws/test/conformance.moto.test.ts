@@ -23,7 +23,7 @@ if (unavailable) {
   beforeAll(async () => {
     moto = await startMoto();
     await createKeyPair(moto.endpoint, 'stagely-test');
-  }, 90_000);
+  }, 180_000);
   afterAll(() => moto?.stop());
 
   describeProviderConformance<AwsProvider>({
