@@ -89,7 +89,7 @@ function scenario(n: number): { desired: DesiredEnvironment; observed: Instance[
   return { desired: { environment: ENVIRONMENT, hosts: shuffled(hosts, n) }, observed: shuffled(observed, n + 1) };
 }
 
-/** A provider that lists prebuilt instances at once; plan calls nothing else. */
+/** A provider that lists prebuilt instances at once, and resolves each create's spec as a catalogue would. */
 function memoryProvider(observed: Instance[]): CloudProvider {
   const unused = () => Promise.reject(new Error('plan must only list'));
   return {
@@ -98,7 +98,15 @@ function memoryProvider(observed: Instance[]): CloudProvider {
     capabilities: { architectures: ['amd64'], spot: false, snapshots: false, sshKeys: false },
     listInstances: async () => observed.slice(),
     validateCredentials: unused,
-    validateSpec: unused,
+    // Plan's preflight of every create: read-only, answered at once.
+    validateSpec: async (spec) => ({
+      type: `type-${String(spec.size)}`,
+      region: spec.region ?? 'region-1',
+      architecture: spec.architecture ?? 'amd64',
+      image: 'ubuntu-24.04',
+      spot: false,
+      warnings: [],
+    }),
     createInstance: unused,
     getInstance: unused,
     terminateInstance: unused,

@@ -23,9 +23,8 @@ afterAll(async () => {
   await fake.close();
 });
 
-// Tests run concurrently: each environment name is its own, and fault injection gets a fake of its own.
-function digitalOceanProject(environment: string, api: FakeDigitalOcean = fake) {
-  const p = project(`
+/** The `provider` part of a stagely.yml for the fake `api`: fast polls and retries. */
+const digitalOceanProvider = (api: FakeDigitalOcean) => `
 provider:
   name: digitalocean
   config:
@@ -35,6 +34,11 @@ provider:
     readinessPoll: { firstMs: 20, growth: 1.5, maxIntervalMs: 50 }
     operationPollMs: 5
     retry: { maxAttempts: 3, baseDelayMs: 5, maxDelayMs: 20, maxElapsedMs: 5000 }
+`;
+
+// Tests run concurrently: each environment name is its own, and fault injection gets a fake of its own.
+function digitalOceanProject(environment: string, api: FakeDigitalOcean = fake) {
+  const p = project(`${digitalOceanProvider(api)}
 defaults:
   size: small
   ssh_keys: [stagely-test]
@@ -47,6 +51,9 @@ environments:
   cleanups.push(p.cleanup);
   return p;
 }
+
+/** The 1-based line of the first line of `text` that contains `needle`. */
+const lineOf = (text: string, needle: string) => text.split('\n').findIndex((line) => line.includes(needle)) + 1;
 
 const env = { DIGITALOCEAN_TOKEN: TOKEN };
 
@@ -105,6 +112,52 @@ describe('on DigitalOcean (fake API)', () => {
     const json = await stagely(['list', '--json'], { cwd: dir, env });
     expect(json.code).toBe(0);
     expect(json.stderr).toBe('');
+  });
+
+  it('plan, validate and apply --yes name every problem the preflight finds with file:line, exit 2 and create nothing; fixed, it applies', async () => {
+    const own = await startFake();
+    cleanups.push(() => void own.close());
+    const file = (region: string, tagKey: string, size: string) => `${digitalOceanProvider(own)}defaults:
+  size: small
+environments:
+  pre:
+    hosts:
+      web:
+        region: ${region}
+      db:
+        tags:
+          "${tagKey}": finance
+      cache:
+        region: ams3
+        size: { type: ${size} }
+`;
+    const text = file('mars1', 'cost center', 'm-2vcpu-16gb');
+    const p = project(text);
+    cleanups.push(p.cleanup);
+    const expected = [
+      new RegExp(`^INVALID_INPUT: stagely\\.yml:${lineOf(text, 'region: mars1')}:\\d+: environments\\.pre\\.hosts\\.web\\.region is refused by digitalocean: DigitalOcean region "mars1" does not exist`, 'm'),
+      new RegExp(`^stagely\\.yml:${lineOf(text, 'cost center')}:\\d+: environments\\.pre\\.hosts\\.db\\.tags\\.cost center is refused by digitalocean: Tag "cost center" cannot be a DigitalOcean tag`, 'm'),
+      new RegExp(`^stagely\\.yml:${lineOf(text, 'm-2vcpu-16gb')}:\\d+: environments\\.pre\\.hosts\\.cache\\.size is refused by digitalocean: DigitalOcean size "m-2vcpu-16gb" is not offered in ams3 \\(it is offered in nyc3, fra1\\)`, 'm'),
+    ];
+    for (const args of [['plan', 'pre'], ['apply', 'pre', '--yes'], ['validate']]) {
+      const r = await stagely(args, { cwd: p.dir, env });
+      expect(r.code, args.join(' ')).toBe(2);
+      for (const line of expected) expect(r.stderr, args.join(' ')).toMatch(line);
+    }
+    expect(own.http.count('droplets_create')).toBe(0);
+    expect(own.droplets()).toEqual([]);
+
+    p.write(file('ams3', 'cost-center', 's-4vcpu-8gb'));
+    const planned = await stagely(['plan', 'pre'], { cwd: p.dir, env });
+    expect(planned.code, planned.stderr).toBe(0);
+    expect(planned.stdout).toMatch(/pre-web +create +s-2vcpu-4gb in ams3, ubuntu-24-04-x64$/m);
+    const applied = await stagely(['apply', 'pre', '--yes', '--json'], { cwd: p.dir, env });
+    expect(applied.code, applied.stderr).toBe(0);
+    expect(own.droplets().map((d) => [d.name, d.region, d.size, d.tags.includes('cost-center:finance')]).sort()).toEqual([
+      ['pre-cache', 'ams3', 's-4vcpu-8gb', false],
+      ['pre-db', 'fra1', 's-2vcpu-4gb', true],
+      ['pre-web', 'ams3', 's-2vcpu-4gb', false],
+    ]);
   });
 
   it('the DigitalOcean example file is valid', async () => {

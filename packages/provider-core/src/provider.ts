@@ -13,6 +13,7 @@ export { abortedError, raceAbort, sleep, throwIfAborted } from './runtime/abort.
 export { backoffDelay, DEFAULT_RETRY_POLICY, withRetry, type RetryPolicy } from './runtime/retry.js';
 export { systemScheduler, type Scheduler } from './runtime/clock.js';
 export { isAmbiguousFailure } from './runtime/ambiguous.js';
+export { falseWhenNotFound, nullWhenNotFound } from './runtime/not-found.js';
 export { createOnce, type CreateOnceOptions } from './runtime/create-once.js';
 export { bestEffort, DEFAULT_CLEANUP_POLICY, type BestEffortOptions, type BestEffortResult } from './runtime/best-effort.js';
 export { collectPages, type CollectPagesOptions, type Page } from './runtime/collect-pages.js';
@@ -40,8 +41,10 @@ export {
   type RateLimiterStore,
 } from './runtime/rate-limiter.js';
 export {
+  errorFromAxios,
   instrumentAxios,
   isAxiosError,
+  type AxiosErrorMappingOptions,
   type AxiosErrorLike,
   type AxiosInstanceLike,
   type AxiosRequestConfigLike,

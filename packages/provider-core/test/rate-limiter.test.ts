@@ -33,22 +33,58 @@ describe('createRateLimiter', () => {
     expect(sent.at(-1)).toBe(7000);
   });
 
-  it('learns from RateLimit-Remaining (only ever lowering what it thinks is left)', async () => {
+  it('takes what is left from RateLimit-Remaining, less the requests still on their way', async () => {
     const { scheduler, limiter, sent, request } = setup({ requests: 100, windowMs: 100_000 });
-    limiter.observe({ 'ratelimit-limit': '100', 'ratelimit-remaining': '1' });
-    expect(limiter.state().tokens).toBe(1);
-    limiter.observe({ 'ratelimit-remaining': '50' });
-    expect(limiter.state().tokens).toBe(1);
+    await limiter.acquire();
+    await limiter.acquire();
+    // The first answer: one left by the server's count; the second request is not counted in it yet.
+    limiter.observe({ 'ratelimit-limit': '100', 'ratelimit-remaining': '2' });
+    expect(limiter.state()).toMatchObject({ tokens: 1, inFlight: 1, capacity: 100 });
+    limiter.observe({ 'ratelimit-remaining': '1' });
+    expect(limiter.state()).toMatchObject({ tokens: 1, inFlight: 0 });
     await scheduler.drive(Promise.all([request(), request()]));
     expect(sent).toEqual([0, 1000]);
   });
 
-  it('learns a slower refill from RateLimit-Reset, never a faster one than its budget', () => {
+  it('with ceiling, the headers may lower the budget but never raise it', () => {
+    const scheduler = manualScheduler(0);
+    const limiter = createRateLimiter({ provider: 'acme', budget: { requests: 5, windowMs: 1000 }, ceiling: true, scheduler });
+    limiter.observe({ 'ratelimit-limit': '100', 'ratelimit-remaining': '90', 'ratelimit-reset': '100' });
+    expect(limiter.state()).toMatchObject({ capacity: 5, tokens: 5 });
+    expect(limiter.state().refillPerMs).toBeCloseTo(5 / 1000);
+    limiter.observe({ 'ratelimit-limit': '3', 'ratelimit-remaining': '1' });
+    expect(limiter.state()).toMatchObject({ capacity: 3, tokens: 1 });
+  });
+
+  it('takes a request unanswered for two minutes as counted (a caller that does not observe every answer)', async () => {
+    const { scheduler, limiter } = setup({ requests: 10, windowMs: 1000 });
+    await limiter.acquire();
+    expect(limiter.state().inFlight).toBe(1);
+    await scheduler.advance(120_001);
+    expect(limiter.state().inFlight).toBe(0);
+  });
+
+  it('wakes callers waiting for the refill as soon as an answer says there is budget again', async () => {
+    const { scheduler, limiter, sent, request } = setup({ requests: 1, windowMs: 60_000 });
+    await limiter.acquire();
+    const waiting = request();
+    await flush();
+    expect(sent).toEqual([]);
+    limiter.observe({ 'ratelimit-limit': '10', 'ratelimit-remaining': '9' });
+    await flush();
+    expect(sent).toEqual([0]);
+    await waiting;
+    expect(scheduler.now()).toBe(0);
+  });
+
+  it('learns the refill rate from a distant RateLimit-Reset, and the size from RateLimit-Limit', () => {
     const { limiter } = setup({ requests: 10, windowMs: 1000 });
-    limiter.observe({ 'ratelimit-limit': '10', 'ratelimit-remaining': '0', 'ratelimit-reset': '100' });
-    expect(limiter.state().refillPerMs).toBeCloseTo(10 / 100_000);
-    limiter.observe({ 'ratelimit-limit': '10', 'ratelimit-remaining': '9', 'ratelimit-reset': '0.001' });
-    expect(limiter.state().refillPerMs).toBeCloseTo(10 / 1000);
+    limiter.observe({ 'ratelimit-limit': '3600', 'ratelimit-remaining': '0', 'ratelimit-reset': '3600' });
+    expect(limiter.state()).toMatchObject({ capacity: 3600, tokens: 0 });
+    expect(limiter.state().refillPerMs).toBeCloseTo(1 / 1000);
+    // A reset a second away (whole seconds) says too little to learn a rate from.
+    limiter.observe({ 'ratelimit-limit': '3600', 'ratelimit-remaining': '3599', 'ratelimit-reset': '1' });
+    expect(limiter.state().refillPerMs).toBeCloseTo(1 / 1000);
   });
 
   it('a 429 holds every caller until the Retry-After, then they resume one by one with jitter', async () => {

@@ -7,17 +7,16 @@
  */
 import {
   applySizeOverrides,
+  cachedOnce,
+  cachedOnceByKey,
   InvalidInputError,
-  raceAbort,
   type Architecture,
   type ImageSpec,
   type Size,
   type SizeOverrides,
   type SizeTable,
 } from '@stagely/provider-core/provider';
-import type { LocationData, SystemImageData } from './sdk/adapter.js';
-import type { HetznerArchitecture, ImageData, ServerTypeData } from './sdk/schemas.js';
-
+import type { HetznerArchitecture, ImageData, LocationData, ServerTypeData } from './sdk/schemas.js';
 
 /** DESIGN's Hetzner column. */
 export const DEFAULT_SIZES: SizeTable = {
@@ -41,7 +40,7 @@ export function fromHetznerArchitecture(architecture: HetznerArchitecture): Arch
 export interface CatalogSources {
   serverTypes(): Promise<ServerTypeData[]>;
   locations(): Promise<LocationData[]>;
-  systemImages(architecture: HetznerArchitecture): Promise<SystemImageData[]>;
+  systemImages(architecture: HetznerArchitecture): Promise<ImageData[]>;
   image(id: number, signal?: AbortSignal): Promise<ImageData | null>;
 }
 
@@ -59,14 +58,18 @@ export class HetznerCatalog {
   readonly #sources: CatalogSources;
   readonly #sizes: SizeTable;
   readonly #provider: string;
-  #serverTypes: Promise<ServerTypeData[]> | undefined;
-  #locations: Promise<LocationData[]> | undefined;
-  readonly #images = new Map<HetznerArchitecture, Promise<SystemImageData[]>>();
+  // Read once per provider, shared by concurrent callers, forgotten when a read fails.
+  readonly #serverTypes;
+  readonly #locations;
+  readonly #images;
 
   constructor(sources: CatalogSources, options: { provider: string; sizes?: SizeOverrides | undefined }) {
     this.#sources = sources;
     this.#provider = options.provider;
     this.#sizes = applySizeOverrides(DEFAULT_SIZES, options.sizes);
+    this.#serverTypes = cachedOnce(() => sources.serverTypes());
+    this.#locations = cachedOnce(() => sources.locations());
+    this.#images = cachedOnceByKey((architecture: HetznerArchitecture) => sources.systemImages(architecture));
   }
 
   /** The Hetzner server type for an abstract size (per the table) or a native `{ type }`. */
@@ -81,7 +84,7 @@ export class HetznerCatalog {
    */
   async checkServerType(type: { name: string; fromSizeTable: boolean }, architecture: Architecture, location: string, signal?: AbortSignal): Promise<ResolvedType> {
     await this.checkLocation(location, signal);
-    const types = await raceAbort(this.#cachedServerTypes(), signal, this.#provider);
+    const types = await this.#serverTypes.get(signal, this.#provider);
     const wanted = toHetznerArchitecture(architecture);
     const alternatives = () => listNames(usableTypes(types, wanted, location).map((t) => t.name));
     const hint = type.fromSizeTable ? ` (from the size table; override it with the provider config's sizes)` : '';
@@ -99,12 +102,16 @@ export class HetznerCatalog {
     if (offered.deprecation) {
       throw fail(`is deprecated in ${location} (unavailable after ${offered.deprecation.unavailable_after})`);
     }
+    if (offered.available === false) {
+      const elsewhere = found.locations.filter((l) => l.available !== false && !l.deprecation).map((l) => l.name);
+      throw fail(`is sold out in ${location} for now (it is offered in ${listNames(elsewhere)})`);
+    }
     return { name: found.name, architecture, fromSizeTable: type.fromSizeTable };
   }
 
   /** Throws InvalidInputError (field `region`) naming the known locations. */
   async checkLocation(location: string, signal?: AbortSignal): Promise<void> {
-    const locations = await raceAbort(this.#cachedLocations(), signal, this.#provider);
+    const locations = await this.#locations.get(signal, this.#provider);
     if (locations.some((l) => l.name === location)) return;
     throw new InvalidInputError(
       'region',
@@ -123,10 +130,10 @@ export class HetznerCatalog {
     if ('snapshot' in image) return this.#checkSnapshot(image.snapshot, architecture, signal);
     const [flavor, version] = 'ubuntu' in image ? ['ubuntu', image.ubuntu] : ['debian', image.debian];
     const name = `${flavor}-${version}`;
-    const images = await raceAbort(this.#cachedImages(toHetznerArchitecture(architecture)), signal, this.#provider);
+    const images = await this.#images.get(toHetznerArchitecture(architecture), signal, this.#provider);
     const found = images.find((i) => i.name === name);
     if (found && !found.deprecated) return name;
-    const offered = images.filter((i) => i.osFlavor === flavor && !i.deprecated && i.name !== null).map((i) => i.name!);
+    const offered = images.filter((i) => i.os_flavor === flavor && !i.deprecated && i.name !== null).map((i) => i.name!);
     throw new InvalidInputError(
       'image',
       `Hetzner image "${name}" ${found ? 'is deprecated' : 'does not exist'} for ${architecture}. Available ${flavor} images: ${listNames(offered.sort())}`,
@@ -143,7 +150,8 @@ export class HetznerCatalog {
     if (!found || found.type !== 'snapshot') {
       throw new InvalidInputError(field, `No Hetzner snapshot with id ${id}`, { provider: this.#provider });
     }
-    if (found.architecture !== toHetznerArchitecture(architecture)) {
+    // An image whose architecture the answer does not say is left for Hetzner to judge.
+    if (found.architecture !== null && found.architecture !== toHetznerArchitecture(architecture)) {
       throw new InvalidInputError(
         field,
         `Snapshot ${id} is ${fromHetznerArchitecture(found.architecture)}, but the instance is ${architecture}`,
@@ -152,32 +160,13 @@ export class HetznerCatalog {
     }
     return found.id;
   }
-
-  #cachedServerTypes(): Promise<ServerTypeData[]> {
-    this.#serverTypes ??= forgetOnFailure(this.#sources.serverTypes(), () => (this.#serverTypes = undefined));
-    return this.#serverTypes;
-  }
-
-  #cachedLocations(): Promise<LocationData[]> {
-    this.#locations ??= forgetOnFailure(this.#sources.locations(), () => (this.#locations = undefined));
-    return this.#locations;
-  }
-
-  #cachedImages(architecture: HetznerArchitecture): Promise<SystemImageData[]> {
-    let images = this.#images.get(architecture);
-    if (!images) {
-      images = forgetOnFailure(this.#sources.systemImages(architecture), () => this.#images.delete(architecture));
-      this.#images.set(architecture, images);
-    }
-    return images;
-  }
 }
 
 /** Types of `architecture` orderable in `location`, smallest first. */
 function usableTypes(types: readonly ServerTypeData[], architecture: HetznerArchitecture, location: string): ServerTypeData[] {
   return types
     .filter((t) => t.architecture === architecture && t.deprecated !== true)
-    .filter((t) => t.locations.some((l) => l.name === location && !l.deprecation))
+    .filter((t) => t.locations.some((l) => l.name === location && !l.deprecation && l.available !== false))
     .sort((a, b) => a.cores - b.cores || a.memory - b.memory || a.name.localeCompare(b.name));
 }
 
@@ -185,10 +174,4 @@ function listNames(names: readonly string[], max = MAX_NAMED): string {
   if (names.length === 0) return 'none';
   const shown = names.slice(0, max).join(', ');
   return names.length > max ? `${shown} and ${names.length - max} more` : shown;
-}
-
-/** A shared promise that is dropped from its cache when it fails, so the next caller tries again. */
-function forgetOnFailure<T>(promise: Promise<T>, forget: () => void): Promise<T> {
-  promise.catch(forget);
-  return promise;
 }

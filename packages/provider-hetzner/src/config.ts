@@ -2,44 +2,47 @@
  * The provider's configuration (zod, the plugin's `configSchema`). A bad value is an
  * InvalidInputError naming the field; no message ever repeats the token.
  */
-import { commonProviderConfigShape, parseProviderConfig } from '@stagely/provider-core/provider';
+import { commonProviderConfigShape, parseProviderConfig, type RateLimitBudget } from '@stagely/provider-core/provider';
 import { z } from 'zod';
 
 const DEFAULT_ENDPOINT = 'https://api.hetzner.cloud/v1';
-const millis = z.number().int().min(0);
+/** Every shared option but `endpoint`, which Hetzner's schema gives a default and a `/v1` check of its own. */
+const { endpoint: _endpoint, ...sharedShape } = commonProviderConfigShape;
 
-export const hetznerConfigSchema = z.strictObject({
-  /**
-   * A Hetzner Cloud API token (project-scoped, read & write). Sealed credentials are opened by
-   * the registry before this schema sees them.
-   */
-  token: z
-    .string({ error: 'must be a Hetzner API token (a string)' })
-    .min(1, 'must not be empty')
-    .refine((token) => !/\s/.test(token), { error: 'must not contain whitespace' }),
-  /** The location to create in when a spec names none. */
-  location: z
-    .string()
-    .regex(/^[a-z0-9]+(-?[a-z0-9]+)*$/, 'must be a Hetzner location name such as fsn1, nbg1, hel1, ash, hil or sin')
-    .default('fsn1'),
-  /** The API base URL, `/v1` included: fakes, proxies and emulators are reached this way. */
-  endpoint: z
-    .url({ protocol: /^https?$/, error: 'must be an http(s) URL such as https://api.hetzner.cloud/v1' })
-    .transform((url) => url.replace(/\/+$/, ''))
-    .default(DEFAULT_ENDPOINT),
-  /**
-   * sizes (e.g. `{ small: { amd64: 'cpx22' } }`), strict (spot ignored -> NotSupportedError),
-   * retry (core's withRetry is the only retry loop; hcloud-js has none), readinessPoll.
-   */
-  sizes: commonProviderConfigShape.sizes,
-  strict: commonProviderConfigShape.strict,
-  retry: commonProviderConfigShape.retry,
-  readinessPoll: commonProviderConfigShape.readinessPoll,
-  /** Limit of one HTTP request; default 30 s. */
-  requestTimeoutMs: z.number().int().min(1).default(30_000),
-  /** How often to look at an action (snapshot, delete) while waiting for it; default 1 s. */
-  actionPollMs: millis.default(1000),
-});
+/** Hetzner's own budget: 3600 requests an hour, regained one a second. */
+export const HETZNER_RATE_LIMIT: RateLimitBudget = { requests: 3600, windowMs: 3_600_000 };
+
+export const hetznerConfigSchema = z
+  .strictObject({
+    /**
+     * A Hetzner Cloud API token (project-scoped, read & write). Sealed credentials are opened by
+     * the registry before this schema sees them.
+     */
+    token: z
+      .string({ error: 'must be a Hetzner API token (a string)' })
+      .min(1, 'must not be empty')
+      .refine((token) => !/\s/.test(token), { error: 'must not contain whitespace' }),
+    /** The location to create in when a spec names none. */
+    location: z
+      .string()
+      .regex(/^[a-z0-9]+(-?[a-z0-9]+)*$/, 'must be a Hetzner location name such as fsn1, nbg1, hel1, ash, hil or sin')
+      .default('fsn1'),
+    /** The API base URL, `/v1` included: fakes, proxies and emulators are reached this way. */
+    endpoint: z
+      .url({ protocol: /^https?$/, error: 'must be an http(s) URL such as https://api.hetzner.cloud/v1' })
+      .transform((url) => url.replace(/\/+$/, ''))
+      .default(DEFAULT_ENDPOINT),
+    /**
+     * sizes (e.g. `{ small: { amd64: 'cpx22' } }`), strict (spot ignored -> NotSupportedError),
+     * retry (core's withRetry is the only retry loop; hcloud-js has none), readinessPoll,
+     * requestTimeoutMs, operationPollMs (actions: snapshots, deletes), notFoundGraceMs, and
+     * rateLimit (default HETZNER_RATE_LIMIT).
+     */
+    ...sharedShape,
+    /** The earlier name of `operationPollMs`, still accepted; it wins when both are given. */
+    actionPollMs: z.number().int().min(0).optional(),
+  })
+  .transform(({ actionPollMs, ...config }) => ({ ...config, operationPollMs: actionPollMs ?? config.operationPollMs }));
 
 /** What callers pass. */
 export type HetznerConfig = z.input<typeof hetznerConfigSchema>;

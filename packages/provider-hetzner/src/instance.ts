@@ -1,13 +1,13 @@
 /**
  * Hetzner servers and images in the contract's words (docs/architecture.md, "The contract").
  */
-import { type Instance, type InstanceState, type Snapshot } from '@stagely/provider-core/provider';
+import { type Architecture, type Instance, type InstanceState, type Snapshot } from '@stagely/provider-core/provider';
 import { fromHetznerArchitecture } from './catalog.js';
 import type { ImageData, ServerData } from './sdk/schemas.js';
 
 /**
- * Hetzner server status -> normalized state. A deleting server is on its way out and cannot come
- * back, so it counts as terminated (listing leaves it out); Hetzner keeps no terminated servers.
+ * Hetzner server status -> normalized state. A deleting server no longer runs but is not gone yet:
+ * terminating (listing keeps it, plan treats it as absent); Hetzner keeps no terminated servers.
  */
 const STATES: Record<string, InstanceState> = {
   initializing: 'pending',
@@ -17,7 +17,7 @@ const STATES: Record<string, InstanceState> = {
   running: 'running',
   stopping: 'stopping',
   off: 'stopped',
-  deleting: 'terminated',
+  deleting: 'terminating',
   unknown: 'unknown',
 };
 
@@ -36,12 +36,19 @@ export function toInstance(server: ServerData, provider: string, warnings: strin
     privateIp: server.private_net?.find((net) => net.ip)?.ip ?? null,
     region: server.location?.name ?? server.datacenter?.location.name ?? 'unknown',
     type: server.server_type.name,
-    architecture: fromHetznerArchitecture(server.server_type.architecture),
+    architecture: serverArchitecture(server),
     spot: false,
     tags: { ...server.labels },
-    createdAt: new Date(server.created),
+    createdAt: new Date(server.created ?? 0),
     warnings: [...warnings],
   };
+}
+
+/** An answer that does not say the architecture: Hetzner's Arm types are the CAX line. */
+function serverArchitecture(server: ServerData): Architecture {
+  const { architecture, name } = server.server_type;
+  if (architecture !== null) return fromHetznerArchitecture(architecture);
+  return /^cax/i.test(name) ? 'arm64' : 'amd64';
 }
 
 /** A snapshot's name is its description (Hetzner gives snapshots no name of their own). */
@@ -54,6 +61,6 @@ export function toSnapshot(image: ImageData, provider: string): Snapshot {
     // Hetzner snapshots are not bound to a location.
     region: null,
     sizeGb: image.image_size ?? null,
-    createdAt: new Date(image.created),
+    createdAt: new Date(image.created ?? 0),
   };
 }

@@ -7,18 +7,21 @@ import {
   abortedError,
   ApiError,
   backoffSchedule,
+  bestEffort,
+  collectPages,
   CONTRACT_VERSION,
   ConflictError,
+  createOnce,
+  createRateLimiter,
   createRedactor,
   emit,
   InvalidInputError,
   isStagelyError,
   NotSupportedError,
+  pollOperation,
   pollUntilReady,
   resolveInstanceSpec,
-  sleep,
   throwIfAborted,
-  TimeoutError,
   withRetry,
   type Capabilities,
   type CloudProvider,
@@ -30,18 +33,16 @@ import {
   type ProviderContext,
   type Redactor,
   type ResolvedSpec,
-  type RetryPolicy,
   type Snapshot,
   type SshKey,
-  type StagelyError,
   type WaitOptions,
 } from '@stagely/provider-core/provider';
 import { randomBytes } from 'node:crypto';
 import { HetznerCatalog } from './catalog.js';
-import { parseHetznerConfig, type HetznerConfig, type ResolvedHetznerConfig } from './config.js';
+import { HETZNER_RATE_LIMIT, parseHetznerConfig, type HetznerConfig, type ResolvedHetznerConfig } from './config.js';
 import { toInstance, toSnapshot } from './instance.js';
 import { managedLabels, managedSelector } from './labels.js';
-import { HetznerApi, type CreateServerRequest, type Page } from './sdk/adapter.js';
+import { HetznerApi, type CreateServerRequest, type HetznerPage } from './sdk/adapter.js';
 import type { ImageData, ServerData } from './sdk/schemas.js';
 
 export const PROVIDER_NAME = 'hetzner';
@@ -79,6 +80,12 @@ export class HetznerProvider implements CloudProvider {
     this.#config = config;
     this.#events = context.events;
     this.#redact = createRedactor([config.token]);
+    // One limiter for every request of this provider instance, whoever the caller.
+    // A configured budget is a ceiling; Hetzner's default one is corrected by its RateLimit-* headers.
+    const limiter =
+      config.rateLimit === false
+        ? undefined
+        : createRateLimiter({ provider: PROVIDER_NAME, budget: config.rateLimit ?? HETZNER_RATE_LIMIT, ceiling: config.rateLimit !== undefined });
     this.#api = new HetznerApi({
       token: config.token,
       endpoint: config.endpoint,
@@ -86,13 +93,14 @@ export class HetznerProvider implements CloudProvider {
       provider: PROVIDER_NAME,
       redact: this.#redact,
       events: context.events,
+      limiter,
     });
     this.#catalog = new HetznerCatalog(
       {
         // Shared by concurrent callers, so read without any one caller's signal.
-        serverTypes: () => this.#allPages('server_types.list', undefined, (page, s) => this.#api.listServerTypes(page, s)),
-        locations: () => this.#allPages('locations.list', undefined, (page, s) => this.#api.listLocations(page, s)),
-        systemImages: (arch) => this.#allPages('images.list', undefined, (page, s) => this.#api.listSystemImages(arch, page, s)),
+        serverTypes: () => this.#pages('server_types.list', undefined, (page, s) => this.#api.listServerTypes(page, s)),
+        locations: () => this.#pages('locations.list', undefined, (page, s) => this.#api.listLocations(page, s)),
+        systemImages: (arch) => this.#pages('images.list', undefined, (page, s) => this.#api.listSystemImages(arch, page, s)),
         image: (id, signal) => this.#retry('images.get', signal, (s) => this.#api.getImage(id, s)),
       },
       { provider: PROVIDER_NAME, sizes: config.sizes },
@@ -124,15 +132,24 @@ export class HetznerProvider implements CloudProvider {
 
   async listInstances(filter: ListFilter = {}, o: Op = {}): Promise<Instance[]> {
     const labelSelector = managedSelector(filterTags(filter), 'filter.tags', PROVIDER_NAME);
-    const servers = await this.#allPages('servers.list', o.signal, (page, s) => this.#api.listServers({ labelSelector }, page, s));
+    const servers = await this.#pages('servers.list', o.signal, (page, s) => this.#api.listServers({ labelSelector }, page, s));
     return servers.map((server) => toInstance(server, PROVIDER_NAME)).filter((instance) => instance.state !== 'terminated');
   }
 
   async terminateInstance(id: string, o: Op = {}): Promise<void> {
+    const { signal } = o;
     const serverId = parseId(id, 'id');
-    const actionId = await this.#retry('servers.delete', o.signal, (s) => this.#api.deleteServer(serverId, s));
-    // Success only once the server is gone, never while it still runs.
-    if (actionId !== null) await this.#waitForAction(actionId, 'delete_server', 'Deleting server ' + id, o.signal);
+    const actionId = await this.#retry('servers.delete', signal, (s) => this.#api.deleteServer(serverId, s));
+    if (actionId === null) return;
+    // Success once the server is deleting or gone, never while it still runs.
+    await pollOperation(
+      async (s) => {
+        const server = await this.#api.getServer(serverId, s);
+        if (!server || server.status === 'deleting') return true;
+        return (await this.#actionDone(actionId, 'Deleting server ' + id, s)) ? true : undefined;
+      },
+      this.#operationOptions('delete_server', `Deleting server ${id}`, signal, { actionId }),
+    );
   }
 
   waitUntilReady(id: string, o: WaitOptions = {}): Promise<Instance> {
@@ -141,6 +158,7 @@ export class HetznerProvider implements CloudProvider {
       provider: PROVIDER_NAME,
       events: this.#events,
       schedule: backoffSchedule(this.#config.readinessPoll ?? {}),
+      notFoundGraceMs: this.#config.notFoundGraceMs,
       ...(o.signal ? { signal: o.signal } : {}),
       ...(o.timeoutMs === undefined ? {} : { timeoutMs: o.timeoutMs }),
     });
@@ -153,51 +171,52 @@ export class HetznerProvider implements CloudProvider {
       throw new InvalidInputError('name', 'A snapshot needs a non-empty name', { provider: PROVIDER_NAME });
     }
     throwIfAborted(signal, PROVIDER_NAME);
+    // The label that ties the image to this request, so that a retry or the cleanup finds it.
     const request = { [REQUEST_LABEL]: randomBytes(8).toString('hex') };
-    const labels = managedLabels(request, PROVIDER_NAME);
     const labelSelector = managedSelector(request);
-    let imageId: number | undefined;
-    let sent = false;
-    try {
-      const started = await this.#createOnce<{ imageId: number; actionId: number | null }>(
-        'servers.create_image',
-        signal,
-        async () => {
-          sent = true;
-          const created = await this.#api.createSnapshot(serverId, name, labels, signal);
-          return { imageId: created.image.id, actionId: created.action.id };
-        },
-        async () => {
-          const earlier = await this.#api.listImages({ labelSelector, type: 'snapshot' }, 1, signal);
-          const image = earlier.items[0];
-          return image ? { imageId: image.id, actionId: null } : null;
-        },
-      );
-      imageId = started.imageId;
+    const started = await createOnce<{ imageId: number; actionId: number | null }>({
+      provider: PROVIDER_NAME,
+      operation: 'servers.create_image',
+      strategy: 'find',
+      create: (s) => this.#api.createSnapshot(serverId, name, managedLabels(request, PROVIDER_NAME), s),
       // Found after an ambiguous create: its action is unknown, so the image itself is watched.
-      if (started.actionId === null) return toSnapshot(await this.#waitForImage(imageId, signal), PROVIDER_NAME);
-      await this.#waitForAction(started.actionId, 'create_image', `Snapshot of server ${instanceId}`, signal);
-      const image = await this.#retry('images.get', signal, (s) => this.#api.getImage(started.imageId, s));
-      if (!image) throw new ApiError(`Snapshot ${started.imageId} disappeared right after it was made`, undefined, { provider: PROVIDER_NAME });
+      find: async (s) => {
+        const image = (await this.#api.listImages({ labelSelector, type: 'snapshot' }, 1, s)).items[0];
+        return image ? { imageId: image.id, actionId: null } : null;
+      },
+      remove: (made) => this.#api.deleteImage(made.imageId),
+      idOf: (made) => String(made.imageId),
+      marker: `snapshot label ${REQUEST_LABEL}=${request[REQUEST_LABEL]}`,
+      signal,
+      events: this.#events,
+      retry: this.#config.retry,
+    });
+    const { imageId, actionId } = started;
+    try {
+      if (actionId === null) return toSnapshot(await this.#waitForImage(imageId, signal), PROVIDER_NAME);
+      await pollOperation(
+        async (s) => ((await this.#actionDone(actionId, `Snapshot of server ${instanceId}`, s)) ? true : undefined),
+        this.#operationOptions('create_image', `Snapshot of server ${instanceId}`, signal, { actionId }),
+      );
+      const image = await this.#retry('images.get', signal, (s) => this.#api.getImage(imageId, s));
+      if (!image) throw new ApiError(`Snapshot ${imageId} disappeared right after it was made`, undefined, { provider: PROVIDER_NAME });
       return toSnapshot(image, PROVIDER_NAME);
     } catch (error) {
-      // A snapshot that is not returned is not left behind (an abort, a failed action). When the
-      // request was sent but its answer never came (aborted, or ambiguous to the last), the image
-      // is found by this request's label.
-      const unanswered = imageId === undefined && sent && (signal?.aborted === true || isAmbiguous(error));
-      if (imageId !== undefined || unanswered) {
-        await this.#bestEffort(async () => {
-          const id = imageId ?? (await this.#api.listImages({ labelSelector, type: 'snapshot' }, 1, undefined)).items[0]?.id;
-          if (id !== undefined) await this.#api.deleteImage(id);
-        });
-      }
-      throw imageId === undefined && sent && signal?.aborted ? abortedError(signal, PROVIDER_NAME) : error;
+      // A snapshot that is not returned is not left behind (an abort, a failed action).
+      const removed = await bestEffort(() => this.#api.deleteImage(imageId), {
+        provider: PROVIDER_NAME,
+        what: `removing snapshot ${imageId}`,
+        events: this.#events,
+        instanceId,
+      });
+      if (!removed.ok && isStagelyError(error)) error.details.leftBehind = [String(imageId)];
+      throw signal?.aborted ? abortedError(signal, PROVIDER_NAME) : error;
     }
   }
 
   async listSnapshots(o: Op = {}): Promise<Snapshot[]> {
     const labelSelector = managedSelector();
-    const images = await this.#allPages('images.list', o.signal, (page, s) => this.#api.listImages({ labelSelector, type: 'snapshot' }, page, s));
+    const images = await this.#pages('images.list', o.signal, (page, s) => this.#api.listImages({ labelSelector, type: 'snapshot' }, page, s));
     return images.map((image) => toSnapshot(image, PROVIDER_NAME));
   }
 
@@ -207,7 +226,7 @@ export class HetznerProvider implements CloudProvider {
   }
 
   async listSshKeys(o: Op = {}): Promise<SshKey[]> {
-    const keys = await this.#allPages('ssh_keys.list', o.signal, (page, s) => this.#api.listSshKeys(page, s));
+    const keys = await this.#pages('ssh_keys.list', o.signal, (page, s) => this.#api.listSshKeys(page, s));
     return keys.map((key) => ({ id: String(key.id), name: key.name, fingerprint: key.fingerprint }));
   }
 
@@ -246,69 +265,34 @@ export class HetznerProvider implements CloudProvider {
   }
 
   /**
-   * A create that never makes two of a thing: after an ambiguous failure (timeout, reset, 5xx, an
-   * answer the SDK could not read) the request may have gone through, so each next attempt first
-   * asks `findEarlier` for what this very request made and adopts it. A CONFLICT after an ambiguous
-   * failure may be that earlier attempt's own doing, so it is looked up too.
+   * A server create through core's createOnce: after an ambiguous failure the name is looked up
+   * (Hetzner names are unique in a project), and only a server that this very request made is
+   * adopted; one of that name made otherwise is a ConflictError. An abort after sending, or a failure
+   * after an attempt may have acted, removes what it made.
    */
-  #createOnce<T>(operation: string, signal: AbortSignal | undefined, create: () => Promise<T>, findEarlier: () => Promise<T | null>): Promise<T> {
-    let ambiguous = false;
-    return withRetry(
-      async () => {
-        if (ambiguous) {
-          const earlier = await findEarlier();
-          if (earlier) return earlier;
-        }
-        try {
-          return await create();
-        } catch (error) {
-          ambiguous ||= isAmbiguous(error);
-          if (ambiguous && isStagelyError(error, 'CONFLICT')) {
-            const earlier = await findEarlier();
-            if (earlier) return earlier;
-          }
-          throw error;
-        }
-      },
-      this.#policy(operation, signal, { isRetryable: (e) => isRetryable(e) || (ambiguous && isAmbiguous(e)) }),
-    );
-  }
-
-  /**
-   * A server create through #createOnce: the name is looked up, and only a server that this very
-   * request made is adopted. An abort after the request was sent, or a last attempt that failed
-   * ambiguously, removes what it may have created.
-   */
-  async #createServer(request: CreateServerRequest, signal: AbortSignal | undefined): Promise<ServerData> {
+  #createServer(request: CreateServerRequest, signal: AbortSignal | undefined): Promise<ServerData> {
     const firstTry = Date.now();
-    let sent = false;
-    const adopt = async (): Promise<ServerData | null> => {
-      const found = await this.#findServer(request.name, signal);
-      if (!found) return null;
-      if (madeBy(found, request, firstTry)) return found;
-      throw new ConflictError(`A server named "${request.name}" already exists and was not made by this request`, {
-        provider: PROVIDER_NAME,
-        details: { name: request.name, existingId: String(found.id) },
-      });
-    };
-    const create = () => {
-      sent = true;
-      return this.#api.createServer(request, signal);
-    };
-    try {
-      return await this.#createOnce('servers.create', signal, create, adopt);
-    } catch (error) {
-      // Aborted after sending, or out of retries after an ambiguous failure: the server may exist
-      // although the caller gets no id for it, so remove it (best effort) rather than leak it.
-      const aborted = signal?.aborted === true;
-      if (sent && (aborted || isAmbiguous(error))) {
-        await this.#bestEffort(async () => {
-          const found = await this.#findServer(request.name, undefined);
-          if (found && madeBy(found, request, firstTry)) await this.#api.deleteServer(found.id);
+    return createOnce({
+      provider: PROVIDER_NAME,
+      operation: 'servers.create',
+      strategy: 'find',
+      create: (s) => this.#api.createServer(request, s),
+      find: async (s) => {
+        const found = await this.#findServer(request.name, s);
+        if (!found) return null;
+        if (madeBy(found, request, firstTry)) return found;
+        throw new ConflictError(`A server named "${request.name}" already exists and was not made by this request`, {
+          provider: PROVIDER_NAME,
+          details: { name: request.name, existingId: String(found.id) },
         });
-      }
-      throw aborted && sent ? abortedError(signal, PROVIDER_NAME) : error;
-    }
+      },
+      remove: (server) => this.#api.deleteServer(server.id),
+      idOf: (server) => String(server.id),
+      marker: `server named ${request.name}`,
+      signal,
+      events: this.#events,
+      retry: this.#config.retry,
+    });
   }
 
   /** One request, no retries of its own: it runs inside a retry loop already. */
@@ -319,7 +303,7 @@ export class HetznerProvider implements CloudProvider {
 
   async #sshKeyIds(names: readonly string[], signal: AbortSignal | undefined): Promise<number[]> {
     if (names.length === 0) return [];
-    const keys = await this.#allPages('ssh_keys.list', signal, (page, s) => this.#api.listSshKeys(page, s));
+    const keys = await this.#pages('ssh_keys.list', signal, (page, s) => this.#api.listSshKeys(page, s));
     return names.map((name, index) => {
       const key = keys.find((k) => k.name === name);
       if (key) return key.id;
@@ -332,75 +316,46 @@ export class HetznerProvider implements CloudProvider {
     });
   }
 
-  /** Polls an action (`command`, e.g. `delete_server`) until it succeeds; its failure is an ApiError. */
-  async #waitForAction(actionId: number, command: string, what: string, signal: AbortSignal | undefined): Promise<void> {
-    await this.#pollUntil(command, what, signal, async () => {
-      const action = await this.#retry('actions.get', signal, (s) => this.#api.getAction(actionId, s));
-      if (action.status === 'error') {
-        const reason = action.error ? `${this.#redact(action.error.message)} (${action.error.code})` : 'no reason given';
-        throw new ApiError(`${what} failed: ${reason}`, undefined, { provider: PROVIDER_NAME, details: { actionId, command: action.command } });
-      }
-      return action.status === 'success' ? true : undefined;
-    });
+  /** Whether an action is done: true once it succeeded; its failure is an ApiError. */
+  async #actionDone(actionId: number, what: string, signal: AbortSignal | undefined): Promise<boolean> {
+    const action = await this.#api.getAction(actionId, signal);
+    if (action.status === 'error') {
+      const reason = action.error ? `${this.#redact(action.error.message)} (${action.error.code})` : 'no reason given';
+      throw new ApiError(`${what} failed: ${reason}`, undefined, { provider: PROVIDER_NAME, details: { actionId, command: action.command } });
+    }
+    return action.status === 'success';
   }
 
   /** For a snapshot found after an ambiguous create: the image, once it is available. */
   #waitForImage(imageId: number, signal: AbortSignal | undefined): Promise<ImageData> {
-    return this.#pollUntil('create_image', `Snapshot ${imageId}`, signal, async () => {
-      const image = await this.#retry('images.get', signal, (s) => this.#api.getImage(imageId, s));
+    return pollOperation(async (s) => {
+      const image = await this.#api.getImage(imageId, s);
       if (!image) throw new ApiError(`Snapshot ${imageId} disappeared while it was being made`, undefined, { provider: PROVIDER_NAME });
       return image.status === 'available' ? image : undefined;
-    });
+    }, this.#operationOptions('create_image', `Snapshot ${imageId}`, signal, { imageId }));
   }
 
-  /**
-   * Calls `look` every `actionPollMs` until it gives a result; past ACTION_TIMEOUT_MS, a TimeoutError
-   * for `operation` (the Hetzner action's command).
-   */
-  async #pollUntil<T>(operation: string, what: string, signal: AbortSignal | undefined, look: () => Promise<T | undefined>): Promise<T> {
-    const started = Date.now();
-    for (;;) {
-      const result = await look();
-      if (result !== undefined) return result;
-      const elapsedMs = Date.now() - started;
-      if (elapsedMs > ACTION_TIMEOUT_MS) {
-        throw new TimeoutError(operation, elapsedMs, `${what} did not finish within ${ACTION_TIMEOUT_MS} ms`, { provider: PROVIDER_NAME });
-      }
-      await sleep(this.#config.actionPollMs, signal, PROVIDER_NAME);
-    }
-  }
-
-  #policy(operation: string, signal: AbortSignal | undefined, extra: Partial<RetryPolicy> = {}): RetryPolicy {
-    return { ...this.#config.retry, ...extra, signal, events: this.#events, provider: PROVIDER_NAME, operation };
+  #operationOptions(operation: string, what: string, signal: AbortSignal | undefined, details: Record<string, unknown>) {
+    return {
+      provider: PROVIDER_NAME,
+      operation,
+      what,
+      intervalMs: this.#config.operationPollMs,
+      timeoutMs: ACTION_TIMEOUT_MS,
+      signal,
+      events: this.#events,
+      retry: this.#config.retry,
+      details,
+    };
   }
 
   #retry<T>(operation: string, signal: AbortSignal | undefined, call: (signal: AbortSignal | undefined) => Promise<T>): Promise<T> {
-    return withRetry(() => call(signal), this.#policy(operation, signal));
+    return withRetry(() => call(signal), { ...this.#config.retry, signal, events: this.#events, provider: PROVIDER_NAME, operation });
   }
 
   /** Every page of a list, each page with its own retries. */
-  async #allPages<T>(operation: string, signal: AbortSignal | undefined, fetchPage: (page: number, signal: AbortSignal | undefined) => Promise<Page<T>>): Promise<T[]> {
-    const items: T[] = [];
-    for (let page: number | null = 1; page !== null; ) {
-      const current: number = page;
-      const result = await this.#retry(operation, signal, (s) => fetchPage(current, s));
-      items.push(...result.items);
-      page = result.nextPage !== null && result.nextPage > current ? result.nextPage : null;
-    }
-    return items;
-  }
-
-  /** Cleanup that must not hide the error that caused it. */
-  async #bestEffort(cleanup: () => Promise<unknown>): Promise<void> {
-    try {
-      await withRetry(cleanup, { ...this.#config.retry, provider: PROVIDER_NAME, operation: 'cleanup' });
-    } catch (error) {
-      emit(this.#events, {
-        type: 'warning',
-        provider: PROVIDER_NAME,
-        message: `Cleanup after a failed call did not complete: ${isStagelyError(error) ? error.message : String(error)}`,
-      });
-    }
+  #pages<T>(operation: string, signal: AbortSignal | undefined, fetchPage: (page: number | undefined, signal: AbortSignal | undefined) => Promise<HetznerPage<T>>): Promise<T[]> {
+    return collectPages(fetchPage, { provider: PROVIDER_NAME, operation, signal, events: this.#events, retry: this.#config.retry });
   }
 }
 
@@ -425,24 +380,13 @@ function filterTags(filter: ListFilter): Record<string, string> {
   return tags as Record<string, string>;
 }
 
-/** A server this create request made: same labels, type and location, created after it began. */
+/** A server this create request made: same labels, type and location, created after it began (when the answer says). */
 function madeBy(server: ServerData, request: CreateServerRequest, firstTry: number): boolean {
   const location = server.location?.name ?? server.datacenter?.location.name;
   const sameLabels =
     Object.keys(server.labels).length === Object.keys(request.labels).length &&
     Object.entries(request.labels).every(([key, value]) => server.labels[key] === value);
-  return sameLabels && server.server_type.name === request.serverType && location === request.location && Date.parse(server.created) >= firstTry - CLOCK_SKEW_MS;
-}
-
-function isRetryable(error: unknown): boolean {
-  return isStagelyError(error) && error.retryable;
-}
-
-/** A failure after which the request may or may not have been carried out. */
-function isAmbiguous(error: unknown): boolean {
-  if (!isStagelyError(error)) return false;
-  if (error.code === 'NETWORK' || error.code === 'TIMEOUT') return true;
-  if (error.code !== 'API') return false;
-  const status = (error as StagelyError).details.status;
-  return status === undefined || status === null || (typeof status === 'number' && status >= 500);
+  const created = server.created === null ? Number.NaN : Date.parse(server.created);
+  const recent = Number.isNaN(created) || created >= firstTry - CLOCK_SKEW_MS;
+  return sameLabels && server.server_type.name === request.serverType && location === request.location && recent;
 }

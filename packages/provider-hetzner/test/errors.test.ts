@@ -2,7 +2,7 @@
 import { isStagelyError } from '@stagely/provider-core';
 import { createRedactor } from '@stagely/provider-core/provider';
 import { describe, expect, it } from 'vitest';
-import { fromHttpResponse, rateLimitWait, toStagelyError } from '../src/errors.js';
+import { fromHttpResponse, toStagelyError } from '../src/errors.js';
 
 const TOKEN = 'errors-test-token-5b1d';
 const ctx = { provider: 'hetzner', redact: createRedactor([TOKEN]), operation: 'servers.create' };
@@ -79,19 +79,21 @@ describe('fromHttpResponse', () => {
   });
 });
 
-describe('rateLimitWait', () => {
-  const now = 1_700_000_000_000;
-  it('spreads the time to the full reset over the spent budget', () => {
-    expect(rateLimitWait({ 'ratelimit-limit': '100', 'ratelimit-remaining': '0', 'ratelimit-reset': String(now / 1000 + 10) }, now).retryAfterMs).toBe(100);
-    expect(rateLimitWait({ 'ratelimit-limit': '100', 'ratelimit-remaining': '50', 'ratelimit-reset': String(now / 1000 + 10) }, now).retryAfterMs).toBe(200);
+describe('the wait after a 429 (Hetzner refills its budget evenly)', () => {
+  const wait = (headers: Record<string, string>) => fromHttpResponse(429, headers, body('rate_limit_exceeded'), ctx).retryAfterMs;
+  const now = Date.now();
+  const inSeconds = (s: number) => String(Math.round(now / 1000) + s);
+  it('spreads the time to the full reset over the spent budget, not the full reset', () => {
+    expect(wait({ 'ratelimit-limit': '100', 'ratelimit-remaining': '0', 'ratelimit-reset': inSeconds(100) })).toBeGreaterThan(900);
+    expect(wait({ 'ratelimit-limit': '100', 'ratelimit-remaining': '0', 'ratelimit-reset': inSeconds(100) })).toBeLessThanOrEqual(1010);
   });
   it('uses the full reset when the budget is unknown, and Retry-After when given', () => {
-    expect(rateLimitWait({ 'ratelimit-reset': String(now / 1000 + 7) }, now).retryAfterMs).toBe(7000);
-    expect(rateLimitWait({ 'retry-after': '3', 'ratelimit-reset': String(now / 1000 + 7) }, now).retryAfterMs).toBe(3000);
-    expect(rateLimitWait({}, now)).toEqual({ retryAfterMs: undefined, resetAt: undefined });
+    expect(wait({ 'ratelimit-reset': inSeconds(7) })).toBeGreaterThan(5000);
+    expect(wait({ 'retry-after': '3', 'ratelimit-reset': inSeconds(7) })).toBe(3000);
+    expect(wait({})).toBeUndefined();
   });
   it('never waits a negative time for a reset in the past', () => {
-    expect(rateLimitWait({ 'ratelimit-limit': '10', 'ratelimit-remaining': '0', 'ratelimit-reset': String(now / 1000 - 5) }, now).retryAfterMs).toBe(0);
+    expect(wait({ 'ratelimit-limit': '10', 'ratelimit-remaining': '0', 'ratelimit-reset': inSeconds(-5) })).toBe(0);
   });
 });
 

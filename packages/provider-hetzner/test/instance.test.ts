@@ -25,7 +25,7 @@ describe('toInstanceState', () => {
     ['running', 'running'],
     ['stopping', 'stopping'],
     ['off', 'stopped'],
-    ['deleting', 'terminated'],
+    ['deleting', 'terminating'],
     ['unknown', 'unknown'],
     ['a-word-hetzner-adds-later', 'unknown'],
   ])('%s -> %s', (status, state) => expect(toInstanceState(status)).toBe(state));

@@ -20,8 +20,10 @@ export const mockConfigSchema = z.strictObject({
   bootDelayMs: delay.default(300),
   /** Extra time after running until the public IP appears. */
   ipDelayMs: delay.default(0),
-  /** Page size of the simulated list API, small so that listing has to cross pages. */
-  pageSize: z.number().int().min(1).default(2),
+  /** Time a terminated instance stays `terminating` before it is `terminated`; 0: at once. */
+  terminateDelayMs: delay.default(0),
+  /** Page size of the simulated list API; set it small (the conformance suite does) to make listing cross pages. */
+  pageSize: z.number().int().min(1).default(100),
   /** Simulated latency of every API request. */
   latencyMs: delay.default(0),
   /** A JSON file that holds the instances, so that separate processes share them. */

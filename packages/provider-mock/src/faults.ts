@@ -1,7 +1,10 @@
 /**
- * Fault injection: `failNext(fault, times)` makes the next API requests fail the way a cloud's
- * would. An injected fault fails the request before it reaches the store, so a failed request
- * never changes state. Faults that only make sense on a create (quota, capacity) wait for one.
+ * Fault injection on the kit's FaultPlan, as the fakes of real clouds do it:
+ * - `failNext(fault, times)`: the next requests fail the way a cloud's would, before they reach the
+ *   store, so a failed request never changes state. Faults that only make sense on a create (quota,
+ *   capacity) wait for one.
+ * - `loseResponse(operation, times)`: the request IS carried out, then its answer is lost (a reset
+ *   or a gateway's 502): the case that makes retrying a create dangerous.
  */
 import {
   ApiError,
@@ -20,7 +23,9 @@ import {
   TimeoutError,
   type ErrorCode,
 } from '@stagely/provider-core/provider';
-import { FAULT_KIND_CODES, type FaultKind } from '@stagely/provider-core/testing';
+import type { LostOperation } from '@stagely/provider-core/conformance';
+import { FAULT_KIND_CODES, FaultPlan, type FaultPhaseEffect, type FaultKind } from '@stagely/provider-core/testing';
+import { CREATE_OPERATION, OPERATIONS, type Operation } from './api.js';
 
 export type { FaultKind };
 /** Codes an API call can fail with; the others are the loader's, plan's or the caller's own. */
@@ -28,11 +33,18 @@ export type ApiFaultCode = Exclude<ErrorCode, 'ABORTED' | 'CREDENTIALS' | 'UNKNO
 /** What `failNext` takes: one of the conformance suite's fault kinds, or an API error code. */
 export type Fault = FaultKind | ApiFaultCode;
 
+/** Operations whose answer `loseResponse` can lose, by the conformance suite's name for each. */
+export const LOSABLE_OPERATIONS = {
+  create: 'instances.create',
+  terminate: 'instances.delete',
+  snapshot: 'snapshots.create',
+} as const satisfies Record<LostOperation, Operation>;
+export type LosableOperation = (typeof LOSABLE_OPERATIONS)[LostOperation];
+/** How a lost answer reaches the client: the connection drops, or a gateway answers 502 in its place. */
+export type LostAnswer = 'connection-reset' | 'bad-gateway';
+
 /** The Retry-After the mock's 429 carries: short, so that retry tests stay fast. */
 export const RATE_LIMIT_RETRY_AFTER_MS = 50;
-
-/** The API operation that creates instances; create-only faults wait for it. */
-export const CREATE_OPERATION = 'instances.create';
 
 const CREATE_ONLY: ReadonlySet<ErrorCode> = new Set(['QUOTA_EXCEEDED', 'CAPACITY']);
 
@@ -97,34 +109,68 @@ export function faultError(fault: Fault, operation: string): StagelyError {
   return FAILURES[faultCode(fault)](operation);
 }
 
-export class FaultQueue {
-  #queue: Array<{ fault: Fault; remaining: number }> = [];
+/** What the fault plan decided for one request: an error instead of carrying it out, or after it. */
+export interface RequestFaults {
+  before?: StagelyError;
+  after?: StagelyError;
+}
 
-  add(fault: Fault, times = 1): void {
+/** The mock API's injected faults: a FaultPlan whose answers carry the fault they stand for. */
+export class MockFaults {
+  readonly #plan = new FaultPlan();
+
+  failNext(fault: Fault, times = 1): void {
     if (!FAULTS.includes(fault)) {
       throw new InvalidInputError('fault', `Unknown fault "${String(fault)}"; known: ${FAULTS.join(', ')}`, p);
     }
-    if (!Number.isInteger(times) || times < 1) {
-      throw new InvalidInputError('times', 'times must be a positive integer', p);
+    checkTimes(times);
+    const code = faultCode(fault);
+    this.#plan.add({
+      ...(CREATE_ONLY.has(code) ? { operation: CREATE_OPERATION } : {}),
+      times,
+      ...(code === 'NETWORK' ? { reset: true } : { respond: { status: STATUS[code] ?? 500, body: { fault } } }),
+    });
+  }
+
+  loseResponse(operation: LosableOperation, times = 1, answer: LostAnswer = 'connection-reset'): void {
+    const losable: readonly string[] = Object.values(LOSABLE_OPERATIONS);
+    if (!losable.includes(operation)) {
+      throw new InvalidInputError('operation', `Cannot lose the answer of "${String(operation)}"; losable: ${losable.join(', ')}`, p);
     }
-    this.#queue.push({ fault, remaining: times });
+    if (answer !== 'connection-reset' && answer !== 'bad-gateway') {
+      throw new InvalidInputError('answer', 'answer must be connection-reset or bad-gateway', p);
+    }
+    checkTimes(times);
+    this.#plan.add({ operation, phase: 'after', times, ...(answer === 'connection-reset' ? { reset: true } : { respond: { status: 502 } }) });
   }
 
   clear(): void {
-    this.#queue = [];
+    this.#plan.clear();
   }
 
-  get pending(): number {
-    return this.#queue.reduce((sum, entry) => sum + entry.remaining, 0);
+  /** Uses up the faults due for the next request of `operation`. */
+  take(operation: Operation): RequestFaults {
+    const effect = this.#plan.take({ operation, ...OPERATIONS[operation] });
+    const before = phaseError(effect, operation, 'before');
+    const after = effect.after && phaseError(effect.after, operation, 'after');
+    return { ...(before ? { before } : {}), ...(after ? { after } : {}) };
   }
+}
 
-  /** Consumes and returns the fault for the next request of `operation`, if one is due. */
-  take(operation: string): Fault | undefined {
-    const index = this.#queue.findIndex((e) => operation === CREATE_OPERATION || !CREATE_ONLY.has(faultCode(e.fault)));
-    const entry = this.#queue[index];
-    if (!entry) return undefined;
-    entry.remaining -= 1;
-    if (entry.remaining === 0) this.#queue.splice(index, 1);
-    return entry.fault;
+function phaseError(effect: FaultPhaseEffect, operation: Operation, phase: 'before' | 'after'): StagelyError | undefined {
+  if (effect.reset) {
+    return phase === 'before'
+      ? FAILURES.NETWORK(operation)
+      : new NetworkError(`${operation}: connection reset by peer (ECONNRESET) before the answer arrived`, p);
+  }
+  if (!effect.respond) return undefined;
+  const fault = (effect.respond.body as { fault?: Fault } | undefined)?.fault;
+  if (fault !== undefined) return faultError(fault, operation);
+  return new ApiError(`${operation}: bad gateway (${effect.respond.status})`, effect.respond.status, p);
+}
+
+function checkTimes(times: number): void {
+  if (!Number.isInteger(times) || times < 1) {
+    throw new InvalidInputError('times', 'times must be a positive integer', p);
   }
 }

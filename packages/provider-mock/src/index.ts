@@ -35,8 +35,19 @@ declare module '@stagely/provider-core' {
     '@stagely/provider-mock': MockConfig;
   }
 }
-export { MockProvider, createMockProvider, instanceView, INVALID_TOKEN, PROVIDER_NAME } from './provider.js';
+export { MockProvider, createMockProvider, INVALID_TOKEN, PROVIDER_NAME } from './provider.js';
+export { instanceView, PHASE_WORDS } from './views.js';
 export { mockConfigSchema, parseMockConfig, type MockConfig, type ResolvedMockConfig } from './config.js';
 export { Catalog, DEFAULT_SIZE_TABLE, KNOWN_IMAGES, KNOWN_REGIONS } from './catalog.js';
-export { FAULTS, RATE_LIMIT_RETRY_AFTER_MS, type Fault, type FaultKind } from './faults.js';
+export {
+  FAULTS,
+  LOSABLE_OPERATIONS,
+  RATE_LIMIT_RETRY_AFTER_MS,
+  type Fault,
+  type FaultKind,
+  type LosableOperation,
+  type LostAnswer,
+} from './faults.js';
+export type { RequestBudget } from './request-budget.js';
+export { OPERATIONS, type Operation } from './api.js';
 export { TERMINATED_RETENTION_MS, type MockState, type StoredInstance, type StoredSnapshot } from './state.js';

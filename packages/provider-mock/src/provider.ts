@@ -1,85 +1,70 @@
 /**
  * MockProvider: the reference CloudProvider. It keeps every rule of the contract, the errors and the
- * mechanics (docs/architecture.md) against a simulated cloud held in memory or in a state file, so that real providers can be
- * compared with it and tests can run without a cloud.
+ * mechanics (docs/architecture.md) against a simulated cloud (cloud.ts) held in memory or in a state
+ * file, so that real providers can be compared with it and tests can run without a cloud.
  *
  * Shape of every call, as a real provider would do it: validate locally (no request for bad
  * input), then one or more simulated API requests, each through core's `withRetry`. A request
- * checks the signal, waits `latencyMs` (abortably), checks the token and injected faults, and
- * only then touches the store, so a failed or aborted request changes nothing.
+ * checks the signal, waits `latencyMs` (abortably), and only then reaches the cloud, so a failed
+ * or aborted request changes nothing. Creates and snapshots carry an idempotency token, so a
+ * retry after a lost answer returns what the first attempt made.
  */
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import {
-  AuthenticationError,
-  CapacityError,
-  ConflictError,
+  backoffSchedule,
+  collectPages,
+  createOnce,
+  createRateLimiter,
+  createRedactor,
   emit,
   InvalidInputError,
   isStagelyError,
   MANAGED_BY_TAG,
   MANAGED_BY_VALUE,
-  NotFoundError,
   NotSupportedError,
-  backoffSchedule,
   pollUntilReady,
-  QuotaExceededError,
-  createRedactor,
   resolveInstanceSpec,
   sleep,
   throwIfAborted,
   withRetry,
-  type Architecture,
   type Capabilities,
   type CloudProvider,
   type EventSink,
-  type ImageSpec,
   type Instance,
   type InstanceSpec,
-  type InstanceState,
   type ListFilter,
   type Op,
   type ProviderContext,
+  type RateLimitBudget,
+  type RateLimiter,
   type Redactor,
   type ResolvedSpec,
   type Snapshot,
   type SshKey,
   type WaitOptions,
 } from '@stagely/provider-core/provider';
+import type { BackendInstance } from '@stagely/provider-core/conformance';
+import { paginateToken, type TokenPage } from '@stagely/provider-core/testing';
+import type { Operation } from './api.js';
 import { Catalog } from './catalog.js';
+import { checkFilter, checkId, checkSnapshotName, checkTags, checkUserData, INSTANCE_ID, SNAPSHOT_ID } from './checks.js';
+import { MockCloud, type CreateRequest } from './cloud.js';
 import { parseMockConfig, type MockConfig, type ResolvedMockConfig } from './config.js';
-import { FaultQueue, faultError, statusOf, type Fault } from './faults.js';
-import { allocatePublicIp, privateIpFor } from './ips.js';
-import { createStore, emptyState, isLive, type MockState, type StateStore, type StoredInstance, type StoredSnapshot } from './state.js';
+import { statusOf, type Fault, type LosableOperation, type LostAnswer } from './faults.js';
+import type { RequestBudget } from './request-budget.js';
+import { createStore, emptyState, type MockState, type StoredInstance, type StoredSnapshot } from './state.js';
+import { instanceView, isVisible, phaseAt, snapshotView } from './views.js';
 
 export const PROVIDER_NAME = 'mock';
-/** The token that makes every call fail with AUTHENTICATION. */
-export const INVALID_TOKEN = 'invalid';
-
-const INSTANCE_ID = /^mock-(\d+)$/;
-const SNAPSHOT_ID = /^mock-snapshot-(\d+)$/;
-/** Label syntax of the mock cloud (the common subset of what clouds accept). */
-const TAG_KEY = /^[a-z0-9]([a-z0-9._/-]{0,61}[a-z0-9])?$/i;
-const MAX_TAG_VALUE = 63;
-const CONTROL_CHARS = /[\u0000-\u001f\u007f]/;
-/** Clouds cap user data (Hetzner 32 KiB); so does the mock. */
-const MAX_USER_DATA_BYTES = 32 * 1024;
-const SNAPSHOT_SIZE_GB = 20;
+export { INVALID_TOKEN } from './cloud.js';
 
 const p = { provider: PROVIDER_NAME } as const;
 
-/** What a spec resolves to before the create request is made. */
-interface CreatePlan {
-  name: string;
-  region: string;
-  type: string;
-  architecture: Architecture;
-  spot: boolean;
-  tags: Record<string, string>;
-  image: ImageSpec;
-  sshKeys: string[];
-  userData: string | null;
-  warnings: string[];
-}
+/**
+ * The client-side limiter's budget unless the config sets `rateLimit`: the simulated API has no limit
+ * of its own (a test sets one with `rateLimit()`, and the limiter learns it from the answers' headers).
+ */
+export const DEFAULT_CLIENT_BUDGET: RateLimitBudget = { requests: 10_000, windowMs: 1_000 };
 
 export class MockProvider implements CloudProvider {
   readonly contractVersion = 1 as const;
@@ -91,12 +76,11 @@ export class MockProvider implements CloudProvider {
   // Private fields: the config holds the token, which must never show up when a provider is logged.
   readonly #config: ResolvedMockConfig;
   readonly #events: EventSink | undefined;
-  readonly #store: StateStore;
+  readonly #cloud: MockCloud;
   readonly #catalog: Catalog;
-  readonly #faults = new FaultQueue();
   readonly #sshKeys: SshKey[];
   readonly #redact: Redactor;
-  #quota: number | null = null;
+  readonly #limiter: RateLimiter | undefined;
 
   constructor(config: MockConfig = {}, context: ProviderContext = {}) {
     this.#config = parseMockConfig(config);
@@ -109,8 +93,10 @@ export class MockProvider implements CloudProvider {
       sshKeys: offer.sshKeys,
     });
     this.#catalog = new Catalog({ sizes: this.#config.sizes, architectures: this.capabilities.architectures });
-    this.#store = createStore(this.#config.stateFile);
+    this.#cloud = new MockCloud(createStore(this.#config.stateFile), this.#catalog);
     this.#redact = createRedactor([this.#config.token]);
+    const { rateLimit } = this.#config;
+    this.#limiter = rateLimit === false ? undefined : createRateLimiter({ provider: PROVIDER_NAME, budget: rateLimit ?? DEFAULT_CLIENT_BUDGET });
     this.#sshKeys = [{ name: 'default' }, ...this.#config.sshKeys].map((key, index) => ({
       id: `mock-key-${index + 1}`,
       name: key.name,
@@ -129,22 +115,34 @@ export class MockProvider implements CloudProvider {
   validateSpec(spec: InstanceSpec, o?: Op): Promise<ResolvedSpec> {
     return this.#guard(async () => {
       throwIfAborted(o?.signal, PROVIDER_NAME);
-      const plan = this.#planCreate(spec);
+      const request = this.#createRequest(spec);
       // The one check that needs the cloud's state: a snapshot image must exist (a read request).
-      const image = 'snapshot' in plan.image
-        ? await this.#call('validateSpec', 'images.get', o, () => this.#store.read((state) => this.#imageFor(state, plan)))
-        : this.#imageFor(emptyState(), plan);
-      return { type: plan.type, region: plan.region, architecture: plan.architecture, image, spot: plan.spot, warnings: [...plan.warnings] };
+      const image = 'snapshot' in request.image
+        ? await this.#call('validateSpec', 'images.get', o, () => this.#cloud.store.read((state) => this.#cloud.imageFor(state, request)))
+        : this.#cloud.imageFor(emptyState(), request);
+      const { type, region, architecture, spot, warnings } = request;
+      return { type, region, architecture, image, spot, warnings: [...warnings] };
     });
   }
 
   createInstance(spec: InstanceSpec, o?: Op): Promise<Instance> {
     return this.#guard(async () => {
       throwIfAborted(o?.signal, PROVIDER_NAME);
-      const plan = this.#planCreate(spec);
-      const stored = await this.#call('createInstance', 'instances.create', o, () =>
-        this.#store.update((state) => this.#insert(state, plan)),
-      );
+      const clientToken = randomUUID();
+      const request = { ...this.#createRequest(spec), clientToken };
+      const timings = { bootDelayMs: this.#config.bootDelayMs, ipDelayMs: this.#config.ipDelayMs };
+      const made = (state: Readonly<MockState>) => state.instances.find((i) => i.clientToken === clientToken) ?? null;
+      // The API dedupes on the token, so a retry after a lost answer returns what the first attempt made.
+      const stored = await createOnce<StoredInstance>({
+        ...this.#onceOptions('createInstance', 'instances.create', o, clientToken),
+        create: (signal) => this.#request('createInstance', 'instances.create', signal, () =>
+          this.#cloud.store.update((state) => this.#cloud.insert(state, request, timings)),
+        ),
+        find: (signal) => this.#request('createInstance', 'instances.list', signal, () => this.#cloud.store.read(made)),
+        remove: (instance) => this.#request('createInstance', 'instances.delete', undefined, () =>
+          this.#cloud.store.update((state) => this.#cloud.terminate(state, instance.id, this.#config.terminateDelayMs)),
+        ),
+      });
       for (const message of stored.warnings) {
         emit(this.#events, { type: 'warning', provider: PROVIDER_NAME, message, instanceId: stored.id });
       }
@@ -156,47 +154,51 @@ export class MockProvider implements CloudProvider {
     return this.#guard(async () => {
       checkId(id, INSTANCE_ID, 'id');
       const stored = await this.#call('getInstance', 'instances.get', o, () =>
-        this.#store.read((state) => state.instances.find((i) => i.id === id) ?? null),
+        this.#cloud.store.read((state) => state.instances.find((i) => i.id === id) ?? null),
       );
-      return stored && instanceView(stored, Date.now());
+      const now = Date.now();
+      return stored && isVisible(stored, now) ? instanceView(stored, now) : null;
     });
   }
 
   listInstances(filter?: ListFilter, o?: Op): Promise<Instance[]> {
     return this.#guard(async () => {
       const wanted = checkFilter(filter);
-      const found: StoredInstance[] = [];
-      // Walk the API's pages with a cursor (the last id seen): robust to creates and deletes between pages.
-      let after = 0;
-      for (;;) {
-        const page = await this.#call('listInstances', 'instances.list', o, () =>
-          this.#store.read((state) => listPage(state, after, this.#config.pageSize)),
-        );
-        found.push(...page.items);
-        if (page.next === null) break;
-        after = page.next;
-      }
+      // The list API serves every page of one listing from the state as its first page found it (a
+      // snapshot cursor): the state is read once per listing, and creates or deletes between pages do no harm.
+      let snapshot: readonly StoredInstance[] | undefined;
+      const found = await collectPages<StoredInstance, string>(
+        async (token, signal) => {
+          const page: TokenPage<StoredInstance> = await this.#request('listInstances', 'instances.list', signal, () => {
+            snapshot ??= this.#cloud.store.read((state) => state.instances);
+            return paginateToken(snapshot, { token, maxResults: this.#config.pageSize });
+          });
+          return { items: page.items, next: page.nextToken };
+        },
+        { provider: PROVIDER_NAME, operation: 'instances.list', signal: o?.signal, events: this.#events, retry: this.#config.retry },
+      );
       const now = Date.now();
-      return found
-        .map((stored) => instanceView(stored, now))
-        .filter((i) => i.state !== 'terminated' && i.tags[MANAGED_BY_TAG] === MANAGED_BY_VALUE)
-        .filter((i) => Object.entries(wanted).every(([key, value]) => i.tags[key] === value));
+      const instances: Instance[] = [];
+      for (const stored of found) {
+        if (stored.tags[MANAGED_BY_TAG] !== MANAGED_BY_VALUE || !isVisible(stored, now)) continue;
+        if (!Object.entries(wanted).every(([key, value]) => stored.tags[key] === value)) continue;
+        const instance = instanceView(stored, now);
+        if (instance.state !== 'terminated') instances.push(instance);
+      }
+      return instances;
     });
   }
 
   terminateInstance(id: string, o?: Op): Promise<void> {
     return this.#guard(async () => {
       checkId(id, INSTANCE_ID, 'id');
-      const terminated = await this.#call('terminateInstance', 'instances.delete', o, () =>
-        this.#store.update((state) => {
-          const instance = state.instances.find((i) => i.id === id);
-          if (!instance || !isLive(instance)) return false; // unknown or already gone: nothing to do
-          instance.terminatedAt = Date.now();
-          return true;
-        }),
+      const delay = this.#config.terminateDelayMs;
+      const accepted = await this.#call('terminateInstance', 'instances.delete', o, () =>
+        this.#cloud.store.update((state) => this.#cloud.terminate(state, id, delay)),
       );
-      if (terminated) {
-        emit(this.#events, { type: 'state', provider: PROVIDER_NAME, instanceId: id, state: 'terminated', providerState: 'terminated' });
+      if (accepted) {
+        const state = delay > 0 ? 'terminating' : 'terminated';
+        emit(this.#events, { type: 'state', provider: PROVIDER_NAME, instanceId: id, state, providerState: state });
       }
     });
   }
@@ -208,6 +210,7 @@ export class MockProvider implements CloudProvider {
         provider: PROVIDER_NAME,
         events: this.#events,
         schedule: backoffSchedule(this.#config.readinessPoll ?? {}),
+        notFoundGraceMs: this.#config.notFoundGraceMs,
         ...(o?.signal ? { signal: o.signal } : {}),
         ...(o?.timeoutMs === undefined ? {} : { timeoutMs: o.timeoutMs }),
       });
@@ -218,29 +221,19 @@ export class MockProvider implements CloudProvider {
     return this.#guard(async () => {
       this.#requireSnapshots();
       checkId(instanceId, INSTANCE_ID, 'instanceId');
-      if (typeof name !== 'string' || name.trim() === '' || name.length > 63 || CONTROL_CHARS.test(name)) {
-        throw new InvalidInputError('name', 'A snapshot name must be 1-63 printable characters', p);
-      }
-      const stored = await this.#call('createSnapshot', 'snapshots.create', o, () =>
-        this.#store.update((state) => {
-          const instance = state.instances.find((i) => i.id === instanceId && isLive(i));
-          if (!instance) throw new NotFoundError(`Instance ${instanceId} does not exist`, { ...p, details: { instanceId } });
-          if (state.snapshots.some((s) => s.name === name)) {
-            throw new ConflictError(`A snapshot named "${name}" already exists`, { ...p, details: { name } });
-          }
-          const snapshot: StoredSnapshot = {
-            id: `mock-snapshot-${state.nextSnapshot++}`,
-            name,
-            instanceId,
-            region: instance.region,
-            architecture: instance.architecture,
-            sizeGb: SNAPSHOT_SIZE_GB,
-            createdAt: Date.now(),
-          };
-          state.snapshots.push(snapshot);
-          return snapshot;
-        }),
-      );
+      checkSnapshotName(name);
+      const clientToken = randomUUID();
+      const made = (state: Readonly<MockState>) => state.snapshots.find((s) => s.clientToken === clientToken) ?? null;
+      const stored = await createOnce<StoredSnapshot>({
+        ...this.#onceOptions('createSnapshot', 'snapshots.create', o, clientToken),
+        create: (signal) => this.#request('createSnapshot', 'snapshots.create', signal, () =>
+          this.#cloud.store.update((state) => this.#cloud.snapshot(state, instanceId, name, clientToken)),
+        ),
+        find: (signal) => this.#request('createSnapshot', 'snapshots.list', signal, () => this.#cloud.store.read(made)),
+        remove: (snapshot) => this.#request('createSnapshot', 'snapshots.delete', undefined, () =>
+          this.#cloud.store.update((state) => void (state.snapshots = state.snapshots.filter((s) => s.id !== snapshot.id))),
+        ),
+      });
       return snapshotView(stored);
     });
   }
@@ -248,7 +241,7 @@ export class MockProvider implements CloudProvider {
   listSnapshots(o?: Op): Promise<Snapshot[]> {
     return this.#guard(async () => {
       this.#requireSnapshots();
-      const stored = await this.#call('listSnapshots', 'snapshots.list', o, () => this.#store.read((state) => state.snapshots));
+      const stored = await this.#call('listSnapshots', 'snapshots.list', o, () => this.#cloud.store.read((state) => state.snapshots));
       return stored.map(snapshotView);
     });
   }
@@ -258,7 +251,7 @@ export class MockProvider implements CloudProvider {
       this.#requireSnapshots();
       checkId(id, SNAPSHOT_ID, 'id');
       await this.#call('deleteSnapshot', 'snapshots.delete', o, () =>
-        this.#store.update((state) => {
+        this.#cloud.store.update((state) => {
           state.snapshots = state.snapshots.filter((s) => s.id !== id); // idempotent: absent is fine
         }),
       );
@@ -276,25 +269,49 @@ export class MockProvider implements CloudProvider {
 
   /** Makes the next `times` API requests fail with `fault` (quota and capacity wait for a create). */
   failNext(fault: Fault, times = 1): void {
-    this.#faults.add(fault, times);
+    this.#cloud.faults.failNext(fault, times);
   }
 
+  /**
+   * The next `times` requests of `operation` are carried out, but the client never gets the answer:
+   * the connection drops (NETWORK), or a gateway answers 502 in its place (`answer: 'bad-gateway'`).
+   */
+  loseResponse(operation: LosableOperation, times = 1, answer: LostAnswer = 'connection-reset'): void {
+    this.#cloud.faults.loseResponse(operation, times, answer);
+  }
+
+  /** Drops pending `failNext` faults and lost responses. */
   clearFaults(): void {
-    this.#faults.clear();
+    this.#cloud.faults.clear();
+  }
+
+  /** What the store holds for instance `id`, whatever the API shows (no request is made or counted); null: nothing. */
+  async inspect(id: string): Promise<BackendInstance | null> {
+    const stored = this.#cloud.store.read((state) => state.instances.find((i) => i.id === id) ?? null);
+    if (!stored) return null;
+    const { tags, sshKeys, userData, type, region, image, architecture, spot } = stored;
+    return { id, state: phaseAt(stored, Date.now()), tags: { ...tags }, sshKeys: [...sshKeys], userData, type, region, image, architecture, spot };
+  }
+
+  /** From now on, each new instance is missing from getInstance (null) and listings for `ms` after its create. */
+  notFoundFor(ms: number): void {
+    this.#cloud.notFoundFor(ms);
+  }
+
+  /** Puts the API under a request budget (429 with retryAfterMs beyond it); `undefined` lifts it. */
+  rateLimit(budget: RequestBudget | undefined): void {
+    this.#cloud.rateLimit(budget);
   }
 
   /** Limits live instances (managed or not); `null` lifts the limit. */
   setQuota(maxLiveInstances: number | null): void {
-    if (maxLiveInstances !== null && !(Number.isInteger(maxLiveInstances) && maxLiveInstances >= 0)) {
-      throw new InvalidInputError('maxLiveInstances', 'The quota must be a non-negative integer or null', p);
-    }
-    this.#quota = maxLiveInstances;
+    this.#cloud.setQuota(maxLiveInstances);
   }
 
   /** Adds a running instance that this library does not manage (no managed-by tag). No request is counted. */
   async seedUnmanagedInstance(name?: string): Promise<{ id: string; name: string }> {
-    const stored = this.#store.update((state) =>
-      this.#insert(
+    const stored = this.#cloud.store.update((state) =>
+      this.#cloud.insert(
         state,
         {
           name: name ?? `unmanaged-${state.nextInstance}`,
@@ -314,12 +331,10 @@ export class MockProvider implements CloudProvider {
     return { id: stored.id, name: stored.name };
   }
 
-  /** Forgets all instances, snapshots, faults, the quota and the call counts. */
+  /** Forgets all instances, snapshots, faults, the quota, rate limit, not-found window and the call counts. */
   reset(): void {
-    this.#faults.clear();
-    this.#quota = null;
     for (const key of Object.keys(this.callCounts)) delete this.callCounts[key];
-    this.#store.reset();
+    this.#cloud.reset();
   }
 
   // ---------------------------------------------------------------- internals
@@ -337,7 +352,7 @@ export class MockProvider implements CloudProvider {
   }
 
   /** One API operation: a request through core's withRetry with the configured policy. */
-  #call<T>(method: string, operation: string, o: Op | undefined, handler: () => T): Promise<T> {
+  #call<T>(method: string, operation: Operation, o: Op | undefined, handler: () => T): Promise<T> {
     const signal = o?.signal;
     return withRetry(() => this.#request(method, operation, signal, handler), {
       ...this.#config.retry,
@@ -348,9 +363,24 @@ export class MockProvider implements CloudProvider {
     });
   }
 
-  /** One simulated API request, reported as a 'request' event. */
-  async #request<T>(method: string, operation: string, signal: AbortSignal | undefined, handler: () => T): Promise<T> {
+  /** What createOnce needs besides the requests: the call's identity, signal, events and retry budget. */
+  #onceOptions(method: string, operation: Operation, o: Op | undefined, clientToken: string) {
+    return {
+      provider: PROVIDER_NAME,
+      operation,
+      strategy: 'idempotencyToken' as const,
+      idOf: (made: { id: string }) => made.id,
+      marker: `${method} client token ${clientToken}`,
+      signal: o?.signal,
+      events: this.#events,
+      retry: this.#config.retry,
+    };
+  }
+
+  /** One simulated API request through the client's rate limiter, reported as a 'request' event. */
+  async #request<T>(method: string, operation: Operation, signal: AbortSignal | undefined, handler: () => T): Promise<T> {
     throwIfAborted(signal, PROVIDER_NAME);
+    await this.#limiter?.acquire(signal);
     this.callCounts[method] = (this.callCounts[method] ?? 0) + 1;
     const started = Date.now();
     let status: number | undefined = 200;
@@ -358,14 +388,12 @@ export class MockProvider implements CloudProvider {
       if (this.#config.latencyMs > 0) {
         await sleep(this.#config.latencyMs, signal, PROVIDER_NAME);
       }
-      if (this.#config.token === INVALID_TOKEN) {
-        throw new AuthenticationError('The mock API refused the credentials (401 Unauthorized)', p);
-      }
-      const fault = this.#faults.take(operation);
-      if (fault !== undefined) throw faultError(fault, operation);
-      return handler();
+      const answer = this.#cloud.serve(operation, this.#config.token, handler);
+      this.#limiter?.observe(answer.headers);
+      return answer.value;
     } catch (error) {
       status = statusOf(error);
+      if (isStagelyError(error, 'RATE_LIMITED')) this.#limiter?.onRateLimited(error.retryAfterMs);
       throw error;
     } finally {
       emit(this.#events, {
@@ -378,8 +406,8 @@ export class MockProvider implements CloudProvider {
     }
   }
 
-  /** Everything about a create that can be checked without the cloud. */
-  #planCreate(spec: InstanceSpec): CreatePlan {
+  /** Everything about a create that can be checked without the cloud: the body of the create request. */
+  #createRequest(spec: InstanceSpec): CreateRequest {
     const resolved = resolveInstanceSpec(spec, { region: this.#config.region, provider: PROVIDER_NAME });
     const warnings: string[] = [];
     this.#catalog.checkRegion(resolved.region);
@@ -417,10 +445,7 @@ export class MockProvider implements CloudProvider {
       }
     }
 
-    if (resolved.userData !== undefined && Buffer.byteLength(resolved.userData) > MAX_USER_DATA_BYTES) {
-      throw new InvalidInputError('userData', `userData must be at most ${MAX_USER_DATA_BYTES} bytes`, p);
-    }
-
+    checkUserData(resolved.userData);
     checkTags(resolved.tags);
     return {
       name: resolved.name,
@@ -436,58 +461,6 @@ export class MockProvider implements CloudProvider {
     };
   }
 
-  /** The create request's effect on the store: the checks that need state, then the insert. */
-  #insert(state: MockState, plan: CreatePlan, delays?: { bootDelayMs: number; ipDelayMs: number }): StoredInstance {
-    const live = state.instances.filter(isLive);
-    if (live.some((i) => i.name === plan.name)) {
-      throw new ConflictError(`An instance named "${plan.name}" already exists`, { ...p, details: { name: plan.name } });
-    }
-    if (this.#quota !== null && live.length >= this.#quota) {
-      throw new QuotaExceededError(`The account's limit of ${this.#quota} instances is reached`, {
-        ...p,
-        details: { limit: this.#quota, live: live.length },
-      });
-    }
-    const image = this.#imageFor(state, plan);
-    const address = allocatePublicIp(new Set(live.map((i) => i.publicIp)), state.ipCursor);
-    if (!address) throw new CapacityError(`No public IPv4 address is free in ${plan.region}`, p);
-    state.ipCursor = address.cursor;
-    const number = state.nextInstance++;
-    const stored: StoredInstance = {
-      id: `mock-${number}`,
-      name: plan.name,
-      region: plan.region,
-      type: plan.type,
-      architecture: plan.architecture,
-      spot: plan.spot,
-      tags: plan.tags,
-      image,
-      sshKeys: plan.sshKeys,
-      userData: plan.userData,
-      publicIp: address.ip,
-      privateIp: privateIpFor(number),
-      createdAt: Date.now(),
-      bootDelayMs: delays?.bootDelayMs ?? this.#config.bootDelayMs,
-      ipDelayMs: delays?.ipDelayMs ?? this.#config.ipDelayMs,
-      terminatedAt: null,
-      warnings: plan.warnings,
-    };
-    state.instances.push(stored);
-    return stored;
-  }
-
-  /** The image a create of `plan` boots: a snapshot in the store (checked), or the catalogue's. */
-  #imageFor(state: Readonly<MockState>, plan: CreatePlan): string {
-    if (!('snapshot' in plan.image)) return this.#catalog.resolveImage(plan.image, plan.architecture);
-    const ref = plan.image.snapshot;
-    const snapshot = state.snapshots.find((s) => s.id === ref || s.name === ref);
-    if (!snapshot) throw new InvalidInputError('image', `Unknown snapshot "${ref}"`, p);
-    if (snapshot.architecture !== plan.architecture) {
-      throw new InvalidInputError('image', `Snapshot "${ref}" is ${snapshot.architecture}, the instance ${plan.architecture}`, p);
-    }
-    return snapshot.id;
-  }
-
   #requireSnapshots(): void {
     if (!this.capabilities.snapshots) throw notSupported('snapshots', 'snapshots are not offered by mock');
   }
@@ -498,100 +471,6 @@ export function createMockProvider(config?: MockConfig, context?: ProviderContex
 }
 
 // ---------------------------------------------------------------- helpers
-
-/** What the API says about an instance at time `now`: its state follows from time since creation. */
-export function instanceView(stored: StoredInstance, now: number): Instance {
-  const age = now - stored.createdAt;
-  let state: InstanceState;
-  let providerState: string;
-  if (stored.terminatedAt !== null) [state, providerState] = ['terminated', 'terminated'];
-  else if (age < stored.bootDelayMs) [state, providerState] = ['pending', 'provisioning'];
-  else [state, providerState] = ['running', 'running'];
-  const live = state !== 'terminated';
-  return {
-    id: stored.id,
-    provider: PROVIDER_NAME,
-    name: stored.name,
-    state,
-    providerState,
-    publicIp: state === 'running' && age >= stored.bootDelayMs + stored.ipDelayMs ? stored.publicIp : null,
-    privateIp: live ? stored.privateIp : null,
-    region: stored.region,
-    type: stored.type,
-    architecture: stored.architecture,
-    spot: stored.spot,
-    tags: { ...stored.tags },
-    createdAt: new Date(stored.createdAt),
-    warnings: [...stored.warnings],
-  };
-}
-
-function snapshotView(stored: StoredSnapshot): Snapshot {
-  return {
-    id: stored.id,
-    provider: PROVIDER_NAME,
-    name: stored.name,
-    instanceId: stored.instanceId,
-    region: stored.region,
-    sizeGb: stored.sizeGb,
-    createdAt: new Date(stored.createdAt),
-  };
-}
-
-/** One page of the list API: instances with an id number above `after`, in id order. */
-function listPage(state: Readonly<MockState>, after: number, pageSize: number): { items: StoredInstance[]; next: number | null } {
-  const sorted = state.instances
-    .map((instance) => ({ instance, number: idNumber(instance.id) }))
-    .filter((entry) => entry.number > after)
-    .sort((a, b) => a.number - b.number);
-  const page = sorted.slice(0, pageSize);
-  const last = page.at(-1);
-  return { items: page.map((e) => e.instance), next: sorted.length > pageSize && last ? last.number : null };
-}
-
-function idNumber(id: string): number {
-  return Number(INSTANCE_ID.exec(id)?.[1] ?? 0);
-}
-
-function checkId(id: unknown, pattern: RegExp, field: string): asserts id is string {
-  if (typeof id !== 'string' || !pattern.test(id)) {
-    const shape = pattern === SNAPSHOT_ID ? 'mock-snapshot-<n>' : 'mock-<n>';
-    throw new InvalidInputError(field, `Malformed id: ${field} must look like ${shape}`, p);
-  }
-}
-
-function checkFilter(filter: ListFilter | undefined): Record<string, string> {
-  if (filter === undefined) return {};
-  if (typeof filter !== 'object' || filter === null) throw new InvalidInputError('filter', 'filter must be an object', p);
-  const tags: unknown = filter.tags;
-  if (tags === undefined) return {};
-  if (typeof tags !== 'object' || tags === null || Array.isArray(tags)) {
-    throw new InvalidInputError('filter.tags', 'filter.tags must map tag keys to values', p);
-  }
-  for (const [key, value] of Object.entries(tags)) {
-    if (typeof value !== 'string') throw new InvalidInputError(`filter.tags.${key}`, `filter.tags.${key} must be a string`, p);
-  }
-  return tags as Record<string, string>;
-}
-
-function checkTags(tags: Record<string, string>): void {
-  for (const [key, value] of Object.entries(tags)) {
-    const field = `tags.${key}`;
-    if (key === MANAGED_BY_TAG) {
-      throw new InvalidInputError(field, `The tag key "${MANAGED_BY_TAG}" is reserved: Stagely sets it on what it creates`, p);
-    }
-    if (!TAG_KEY.test(key)) {
-      throw new InvalidInputError(
-        field,
-        'A tag key must be 1-63 letters, digits, ".", "_", "/" or "-", starting and ending with a letter or digit',
-        p,
-      );
-    }
-    if (value.length > MAX_TAG_VALUE || CONTROL_CHARS.test(value)) {
-      throw new InvalidInputError(field, `A tag value must be at most ${MAX_TAG_VALUE} printable characters`, p);
-    }
-  }
-}
 
 /** Redacts a StagelyError's message, stack and string details in place. */
 function scrub(error: unknown, redact: Redactor): unknown {

@@ -6,8 +6,8 @@
  * rewrites it (temp file + rename, so a reader never sees half a file): separate processes, such
  * as successive CLI commands, see and change the same instances.
  *
- * Instance states are not stored: they follow from wall-clock time since creation (see
- * `instanceView` in provider.ts), so every process sharing a file agrees on them.
+ * Instance states are not stored: they follow from the stored timestamps (see views.ts), so every
+ * process sharing a file agrees on them.
  */
 import { randomBytes } from 'node:crypto';
 import { closeSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -33,8 +33,14 @@ export interface StoredInstance {
   /** Kept per instance so that processes with another config agree on its state. */
   bootDelayMs: number;
   ipDelayMs: number;
-  /** Epoch ms, or null while the instance lives. */
+  /** Epoch ms when the delete was accepted (terminating from then, terminated `terminateDelayMs` later), or null while it lives. */
   terminatedAt: number | null;
+  /** Absent in state files from before the terminating phase: 0. */
+  terminateDelayMs?: number;
+  /** The idempotency token of the create request that made it. */
+  clientToken?: string;
+  /** Epoch ms before which reads answer "not found" (eventual consistency, `notFoundFor`); absent: at once. */
+  visibleAt?: number;
   warnings: string[];
 }
 
@@ -46,6 +52,8 @@ export interface StoredSnapshot {
   architecture: Architecture;
   sizeGb: number;
   createdAt: number;
+  /** The idempotency token of the snapshot request that made it. */
+  clientToken?: string;
 }
 
 export interface MockState {
@@ -53,8 +61,10 @@ export interface MockState {
   /** Number of the next instance id (`mock-<n>`): ids are never reused. */
   nextInstance: number;
   nextSnapshot: number;
-  /** Where the next public IP search starts. */
+  /** Where the next public IPv4 search starts. */
   ipCursor: number;
+  /** The next public IPv6 host number (after the IPv4s run out); absent in older files: 1. */
+  nextIpv6?: number;
   instances: StoredInstance[];
   snapshots: StoredSnapshot[];
 }
@@ -72,7 +82,9 @@ export function isLive(instance: StoredInstance): boolean {
 
 /** Drops terminated instances older than the retention. */
 function prune(state: MockState, now: number): void {
-  state.instances = state.instances.filter((i) => i.terminatedAt === null || now - i.terminatedAt < TERMINATED_RETENTION_MS);
+  state.instances = state.instances.filter(
+    (i) => i.terminatedAt === null || now - (i.terminatedAt + (i.terminateDelayMs ?? 0)) < TERMINATED_RETENTION_MS,
+  );
 }
 
 export interface StateStore {
@@ -93,7 +105,7 @@ export class MemoryStore implements StateStore {
   }
 
   update<T>(fn: (state: MockState) => T): T {
-    const draft = structuredClone(this.#state);
+    const draft = draftOf(this.#state);
     prune(draft, Date.now());
     const result = fn(draft);
     this.#state = draft;
@@ -103,6 +115,15 @@ export class MemoryStore implements StateStore {
   reset(): void {
     this.#state = emptyState();
   }
+}
+
+/**
+ * A copy of `state` that an update may change: the records are copied, their arrays and tag maps
+ * shared, since updates replace those rather than change them in place. Cheaper than a deep clone,
+ * which made every create cost time in proportion to the fleet.
+ */
+function draftOf(state: MockState): MockState {
+  return { ...state, instances: state.instances.map((i) => ({ ...i })), snapshots: state.snapshots.map((s) => ({ ...s })) };
 }
 
 /** How long a lock file may exist before it is taken for a crashed writer's and removed. */
@@ -162,7 +183,8 @@ export class FileStore implements StateStore {
   #save(state: MockState): void {
     mkdirSync(dirname(this.path), { recursive: true });
     const temp = `${this.path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
-    writeFileSync(temp, `${JSON.stringify(state, null, 2)}\n`);
+    // Compact: a fleet of thousands is megabytes, read and written whole on every call.
+    writeFileSync(temp, `${JSON.stringify(state)}\n`);
     renameSync(temp, this.path);
   }
 

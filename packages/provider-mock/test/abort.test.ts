@@ -8,13 +8,16 @@ import { FAST, fastProvider, rejection } from './helpers.js';
 describe('abort', () => {
   it('a create aborted during its latency rejects with AbortedError and leaves nothing behind', async () => {
     const stateFile = join(mkdtempSync(join(tmpdir(), 'stagely-mock-abort-')), 'state.json');
-    const { provider } = fastProvider({ latencyMs: 60_000, stateFile });
+    const { provider, events } = fastProvider({ latencyMs: 50, stateFile });
     const controller = new AbortController();
     const pending = provider.createInstance({ size: 'small', name: 'never' }, { signal: controller.signal });
+    await new Promise((resolve) => setImmediate(resolve));
     controller.abort(); // the request is now waiting out its latency
     const error = await rejection(pending, 'ABORTED');
     expect(error.provider).toBe('mock');
-    expect(provider.callCounts.createInstance).toBe(1);
+    // The create never reached the cloud; createOnce's cleanup looked for what it made and found nothing.
+    const requests = events.filter((e) => e.type === 'request').map((e) => e.type === 'request' && [e.operation, e.status]);
+    expect(requests).toEqual([['instances.create', undefined], ['instances.list', 200]]);
     // The same account, seen through a provider without latency.
     const observer = fastProvider({ stateFile }).provider;
     expect(await observer.listInstances()).toEqual([]);

@@ -92,7 +92,8 @@ describe('failNext', () => {
       const { code } = error as StagelyError;
       // The base class has no static code: a bare StagelyError would lack its code's typed fields.
       expect(((error as StagelyError).constructor as typeof StagelyError).code, `${String(fault)}: the class for ${code}`).toBe(code);
-      const request = events.filter((e) => e.type === 'request').at(-1);
+      // The create's own request (after an ambiguous failure, createOnce's cleanup makes more).
+      const request = events.filter((e) => e.type === 'request' && e.operation === 'instances.create').at(-1);
       statuses.set(fault, request?.type === 'request' ? request.status : undefined);
     }
     expect(Object.fromEntries(['rate-limited', 'quota', 'server-error', 'connection-reset', 'TIMEOUT'].map((f) => [f, statuses.get(f as Fault)]))).toEqual({

@@ -1,7 +1,10 @@
-import { isReady, type InstanceSpec } from '@stagely/provider-core';
+import { isReady, type Instance, type InstanceSpec } from '@stagely/provider-core';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import plugin, { createMockProvider, MockProvider, mockConfigSchema } from '../src/index.js';
-import { fastProvider, rejection, thrownBy } from './helpers.js';
+import { FAST, fastProvider, rejection, thrownBy } from './helpers.js';
 
 afterEach(() => vi.useRealTimers());
 
@@ -166,6 +169,40 @@ describe('listInstances', () => {
     await rejection(provider.listInstances({ tags: { group: 1 as never } }), 'INVALID_INPUT', 'filter.tags.group');
   });
 
+  it('pages by 100 by default', async () => {
+    const { provider } = fastProvider({ bootDelayMs: 0 });
+    for (let i = 0; i < 150; i++) await provider.createInstance({ size: 'small' });
+    const before = provider.callCounts.listInstances ?? 0;
+    expect(await provider.listInstances()).toHaveLength(150);
+    expect(provider.callCounts.listInstances! - before).toBe(2);
+  });
+
+  it('serves every page of one listing from one read of the state: what changes between pages shows in the next listing', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'stagely-mock-list-'));
+    const stateFile = join(dir, 'state.json');
+    const other = fastProvider({ stateFile }).provider;
+    let changed: Promise<unknown> | undefined;
+    const { provider } = fastProvider({ stateFile, pageSize: 1 });
+    const made: Instance[] = [];
+    for (let i = 0; i < 3; i++) made.push(await provider.createInstance({ size: 'small' }));
+    const listing = createMockProvider(
+      { ...FAST, stateFile, pageSize: 1 },
+      {
+        // Another process changes the account once the first page has been answered.
+        events: (event) => {
+          if (event.type === 'request' && event.operation === 'instances.list' && !changed) {
+            changed = Promise.all([other.createInstance({ size: 'small', name: 'late' }), other.terminateInstance(made[2]!.id)]);
+          }
+        },
+      },
+    );
+    expect((await listing.listInstances()).map((i) => i.id)).toEqual(made.map((i) => i.id));
+    expect(listing.callCounts.listInstances).toBe(3);
+    await changed;
+    expect((await listing.listInstances()).map((i) => i.name)).toEqual([made[0]!.name, made[1]!.name, 'late']);
+    rmSync(dir, { recursive: true, force: true });
+  });
+
   it('keeps unmanaged instances reachable by id', async () => {
     const { provider } = fastProvider();
     const seeded = await provider.seedUnmanagedInstance();
@@ -184,6 +221,25 @@ describe('terminateInstance', () => {
     await provider.terminateInstance('mock-999');
     await rejection(provider.terminateInstance('server-1'), 'INVALID_INPUT', 'id');
     expect(events.filter((e) => e.type === 'state' && e.state === 'terminated')).toHaveLength(1);
+  });
+});
+
+describe('terminateInstance with a terminateDelayMs', () => {
+  it('is terminating for the delay (listed, no IP), then terminated; the name is free at once', async () => {
+    vi.useFakeTimers({ toFake: ['Date'] });
+    const { provider, events } = fastProvider({ bootDelayMs: 0, terminateDelayMs: 1_000 });
+    const { id, name } = await provider.createInstance({ size: 'small' });
+    await provider.terminateInstance(id);
+    expect(await provider.getInstance(id)).toMatchObject({ state: 'terminating', providerState: 'terminating', publicIp: null });
+    expect((await provider.listInstances()).map((i) => [i.id, i.state])).toEqual([[id, 'terminating']]);
+    expect((await provider.inspect(id))?.state).toBe('terminating');
+    expect(events.filter((e) => e.type === 'state').map((e) => e.type === 'state' && e.state)).toEqual(['terminating']);
+    await provider.terminateInstance(id); // idempotent while terminating
+    const again = await provider.createInstance({ size: 'small', name });
+    expect(again.name).toBe(name);
+    vi.setSystemTime(Date.now() + 1_000);
+    expect((await provider.getInstance(id))?.state).toBe('terminated');
+    expect((await provider.listInstances()).map((i) => i.id)).toEqual([again.id]);
   });
 });
 

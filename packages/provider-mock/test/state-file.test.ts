@@ -71,5 +71,5 @@ describe('stateFile', () => {
     expect(JSON.parse(stdout)).toEqual({ seen: ['from-parent'], child: 'mock-2' });
     expect((await a.listInstances()).map((i) => i.name)).toEqual(['from-child']);
     expect((await a.getInstance(mine.id))?.state).toBe('terminated');
-  });
+  }, 30_000); // a child Node process: room for a busy machine
 });

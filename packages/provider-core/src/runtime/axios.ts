@@ -102,44 +102,56 @@ export interface InstrumentedAxios {
 const STARTED = Symbol('stagely.requestStarted');
 type TimedConfig = AxiosRequestConfigLike & { [STARTED]?: number };
 
+export type AxiosErrorMappingOptions = Pick<InstrumentAxiosOptions, 'provider' | 'api' | 'redact' | 'timeoutMs' | 'errors' | 'mapError'>;
+
+/**
+ * Anything thrown by an axios-based SDK, axios or the provider, as a StagelyError without secrets:
+ * what instrumentAxios maps with, for code that holds a raw error outside a call.
+ */
+export function errorFromAxios(
+  error: unknown,
+  options: AxiosErrorMappingOptions,
+  call?: { operation?: string | undefined; signal?: AbortSignal | undefined; context?: HttpCallContext | undefined },
+): StagelyError {
+  const redact = options.redact ?? ((s: string) => s);
+  if (isStagelyError(error)) return error;
+  if (call?.signal?.aborted) return abortedError(call.signal, options.provider);
+  if (isAxiosError(error)) {
+    const special = options.mapError?.(error, call?.context);
+    if (special) return special;
+    if (error.response) {
+      return errorFromHttpResponse(error.response, { ...options.errors, provider: options.provider, api: options.api, operation: call?.operation, redact });
+    }
+    return networkErrorFrom(error.code, error.message, {
+      provider: options.provider,
+      api: options.api,
+      operation: call?.operation,
+      timeoutMs: options.timeoutMs,
+      redact,
+      signal: call?.signal,
+    });
+  }
+  // Not HTTP: the SDK failing on an answer it cannot model, or a bug. No status: ambiguous for a create.
+  const text = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+  return new ApiError(`Unexpected failure in the ${options.api} client: ${redact(text)}`, undefined, {
+    provider: options.provider,
+    details: { operation: call?.operation, unexpected: true },
+  });
+}
+
 export function instrumentAxios(instance: AxiosInstanceLike, options: InstrumentAxiosOptions): InstrumentedAxios {
   const calls = new AsyncLocalStorage<HttpCallContext>();
-  const redact = options.redact ?? ((s: string) => s);
 
-  const toStagelyError = (error: unknown, call?: { operation?: string | undefined; signal?: AbortSignal | undefined }): StagelyError => {
-    if (isStagelyError(error)) return error;
-    if (call?.signal?.aborted) return abortedError(call.signal, options.provider);
-    if (isAxiosError(error)) {
-      const special = options.mapError?.(error, calls.getStore());
-      if (special) return special;
-      if (error.response) {
-        return errorFromHttpResponse(error.response, { ...options.errors, provider: options.provider, api: options.api, operation: call?.operation, redact });
-      }
-      return networkErrorFrom(error.code, error.message, {
-        provider: options.provider,
-        api: options.api,
-        operation: call?.operation,
-        timeoutMs: options.timeoutMs,
-        redact,
-        signal: call?.signal,
-      });
-    }
-    // Not HTTP: the SDK failing on an answer it cannot model, or a bug. No status: ambiguous for a create.
-    const text = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-    return new ApiError(`Unexpected failure in the ${options.api} client: ${redact(text)}`, undefined, {
-      provider: options.provider,
-      details: { operation: call?.operation, unexpected: true },
-    });
-  };
+  const toStagelyError = (error: unknown, call?: { operation?: string | undefined; signal?: AbortSignal | undefined }): StagelyError =>
+    errorFromAxios(error, options, { ...call, context: calls.getStore() });
 
   const observe = (config: TimedConfig | undefined, response: AxiosResponseLike | undefined): void => {
     const call = calls.getStore();
-    if (response) {
-      if (call) call.response = { status: response.status, headers: headerBag(response.headers), data: response.data };
-      options.limiter?.observe(response.headers);
-    }
+    if (response && call) call.response = { status: response.status, headers: headerBag(response.headers), data: response.data };
     if (!config) return;
     const started = config[STARTED];
+    // Only a request that passed the limiter is marked started; it is answered (or failed) now.
+    if (started !== undefined) options.limiter?.observe(response?.headers);
     emit(options.events, {
       type: 'request',
       provider: options.provider,

@@ -5,8 +5,8 @@
  *
  * A token bucket: `budget.requests` to spend, refilled evenly over `budget.windowMs` (Hetzner 3600 an
  * hour, DigitalOcean 250 a minute). Calls are spaced once it is empty instead of hitting 429s; the
- * answers' `RateLimit-Remaining` / `-Limit` / `-Reset` headers correct it (never upwards past what
- * the server says is left); a 429 holds ALL callers until its Retry-After, and each then resumes with
+ * answers' `RateLimit-Remaining` / `-Limit` / `-Reset` headers correct it (what is left only ever
+ * downwards, since an answer may predate requests in flight; size and refill rate as they say); a 429 holds ALL callers until its Retry-After, and each then resumes with
  * a little jitter so that they do not come back at one instant. The state sits behind a small store
  * interface so that a shared store (several processes on one account) can back it later.
  */
@@ -58,18 +58,32 @@ export interface RateLimiterOptions {
   random?: (() => number) | undefined;
   /** The most jitter added when callers resume after a 429's hold; default 250 ms. */
   maxJitterMs?: number | undefined;
+  /**
+   * The budget is a ceiling (the user configured it, e.g. to share an account with other tools): the
+   * headers may lower it but never raise it. Default false: it is a guess the headers correct either way.
+   */
+  ceiling?: boolean | undefined;
 }
 
 export interface RateLimiter {
   /** Resolves when this request may be sent (spending one from the budget); AbortedError on abort. */
   acquire(signal?: AbortSignal): Promise<void>;
-  /** Learns from an answer's `RateLimit-*` / `X-RateLimit-*` headers. */
-  observe(headers: unknown): void;
+  /**
+   * A request that `acquire` let through has been answered (or failed): learns from its
+   * `RateLimit-*` / `X-RateLimit-*` headers, if any. Call it once per acquired request.
+   */
+  observe(headers?: unknown): void;
   /** A 429 came: hold every caller for `retryAfterMs` (or until the budget regains one request). */
   onRateLimited(retryAfterMs?: number): void;
   /** The current state, for tests and diagnostics. */
-  state(): RateLimiterState;
+  state(): RateLimiterState & { inFlight: number };
 }
+
+/** How long a request counts as in flight at most (longer than any request timeout). */
+const IN_FLIGHT_MAX_MS = 120_000;
+
+/** A refill rate is learned from `RateLimit-Reset` only when the reset is this far off: whole-second resets make nearer ones noise. */
+const MIN_RESET_TO_LEARN_MS = 10_000;
 
 export function createRateLimiter(options: RateLimiterOptions): RateLimiter {
   const { provider, budget } = options;
@@ -84,13 +98,40 @@ export function createRateLimiter(options: RateLimiterOptions): RateLimiter {
   const random = options.random ?? Math.random;
   const maxJitterMs = options.maxJitterMs ?? 250;
   const configuredRate = budget.requests / budget.windowMs;
+  const ceiling = options.ceiling === true;
+  // When each request let through and not yet answered was let through: the server's `remaining`
+  // does not count them yet. One older than IN_FLIGHT_MAX_MS is taken as counted, so that a caller
+  // that does not observe every answer does not shrink the budget for good.
+  const inFlight: number[] = [];
+  const inFlightNow = (now: number): number => {
+    while (inFlight.length > 0 && inFlight[0]! < now - IN_FLIGHT_MAX_MS) inFlight.shift();
+    return inFlight.length;
+  };
+  // Waiters sleep until the next refill, or until an answer or a 429 changes the picture.
+  let changed = new AbortController();
+  const wake = () => {
+    changed.abort();
+    changed = new AbortController();
+  };
 
   const load = (now: number): RateLimiterState => {
     const s = store.get(key) ?? { tokens: budget.requests, updatedAt: now, capacity: budget.requests, refillPerMs: configuredRate, holdUntil: 0 };
+    // Nothing refills during a hold; after it, from its end.
     const from = Math.max(s.updatedAt, Math.min(now, s.holdUntil));
     if (now > from) s.tokens = Math.min(s.capacity, s.tokens + (now - from) * s.refillPerMs);
     s.updatedAt = Math.max(now, s.updatedAt);
     return s;
+  };
+
+  /** Sleeps `ms` or until woken; only the caller's abort rejects. */
+  const nap = async (ms: number, signal: AbortSignal | undefined) => {
+    const wakeSignal = changed.signal;
+    const both = signal ? AbortSignal.any([signal, wakeSignal]) : wakeSignal;
+    try {
+      await clock.sleep(ms, both, provider);
+    } catch (error) {
+      if (signal?.aborted || !wakeSignal.aborted) throw error;
+    }
   };
 
   return {
@@ -102,35 +143,37 @@ export function createRateLimiter(options: RateLimiterOptions): RateLimiter {
         if (s.holdUntil > now) {
           store.set(key, s);
           const jitter = Math.floor(random() * Math.min(maxJitterMs, Math.max(1, (s.holdUntil - now) / 4)));
-          await clock.sleep(s.holdUntil - now + jitter, signal, provider);
+          await nap(s.holdUntil - now + jitter, signal);
           continue;
         }
         if (s.tokens >= 1) {
           s.tokens -= 1;
           store.set(key, s);
+          inFlight.push(now);
           return;
         }
         store.set(key, s);
-        await clock.sleep(Math.max(1, Math.ceil((1 - s.tokens) / s.refillPerMs)), signal, provider);
+        await nap(Math.max(1, Math.ceil((1 - s.tokens) / s.refillPerMs)), signal);
       }
     },
 
     observe(headers) {
       const now = clock.now();
+      inFlight.shift();
       const info = rateLimitInfo(headers, now);
       if (info.remaining === undefined && info.limit === undefined) return;
       const s = load(now);
-      if (info.limit !== undefined && info.limit >= 1) s.capacity = info.limit;
-      // The server's count is the truth, but an answer may predate requests still in flight: only lower.
-      if (info.remaining !== undefined) s.tokens = Math.min(s.tokens, info.remaining);
+      if (info.limit !== undefined && info.limit >= 1) s.capacity = ceiling ? Math.min(budget.requests, info.limit) : info.limit;
+      // The server's count is the truth, less what is still on its way to it.
+      if (info.remaining !== undefined) s.tokens = Math.max(0, info.remaining - inFlightNow(now));
       s.tokens = Math.min(s.tokens, s.capacity);
-      // The refill the headers imply, never faster than the budget this limiter was given.
       const { limit, remaining, resetAt } = info;
-      s.refillPerMs =
-        limit !== undefined && remaining !== undefined && resetAt !== undefined && limit > remaining && resetAt > now
-          ? Math.min(configuredRate, (limit - remaining) / (resetAt - now))
-          : configuredRate;
+      if (limit !== undefined && remaining !== undefined && resetAt !== undefined && limit > remaining && resetAt - now >= MIN_RESET_TO_LEARN_MS) {
+        const learned = (limit - remaining) / (resetAt - now);
+        s.refillPerMs = ceiling ? Math.min(configuredRate, learned) : learned;
+      }
       store.set(key, s);
+      if (s.tokens >= 1) wake();
     },
 
     onRateLimited(retryAfterMs) {
@@ -139,11 +182,15 @@ export function createRateLimiter(options: RateLimiterOptions): RateLimiter {
       const wait = retryAfterMs !== undefined && retryAfterMs >= 0 ? retryAfterMs : Math.ceil(1 / s.refillPerMs);
       s.holdUntil = Math.max(s.holdUntil, now + wait);
       // Whatever was left locally, the server says none is: after the hold (nothing refills during
-      // it), one request is allowed and the rest come at the refill rate.
+      // it), one request is allowed and the rest come as answers and the refill allow.
       s.tokens = 1;
       store.set(key, s);
+      wake();
     },
 
-    state: () => ({ ...load(clock.now()) }),
+    state: () => {
+      const now = clock.now();
+      return { ...load(now), inFlight: inFlightNow(now) };
+    },
   };
 }

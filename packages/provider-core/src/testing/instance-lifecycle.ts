@@ -26,6 +26,11 @@ export interface LifecycleOptions extends LifecycleTimings {
   clock?: Clock;
   /** When it was created; default now. */
   createdAt?: number;
+  /**
+   * When terminate was asked for, for a lifecycle rebuilt from stored timestamps (a fake that keeps
+   * its instances in a file, say); default: not yet.
+   */
+  terminateRequestedAt?: number | undefined;
 }
 
 export class InstanceLifecycle {
@@ -50,6 +55,7 @@ export class InstanceLifecycle {
     };
     this.createdAt = options.createdAt ?? this.#clock.now();
     this.#bootStartedAt = this.createdAt;
+    this.#terminateRequestedAt = options.terminateRequestedAt;
   }
 
   get phase(): LifecyclePhase {

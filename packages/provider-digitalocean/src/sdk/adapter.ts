@@ -170,12 +170,12 @@ export class DigitalOceanApi {
   /** By id or a public image's slug; `null` when there is no such image. */
   getImage(ref: number | string, signal?: AbortSignal): Promise<ImageData | null> {
     const request = typeof ref === 'number' ? { image_id: ref } : { slug: ref };
-    return orNull(this.#call('images_get', signal, imageResponse, () => this.#client.image.getImage(request)).then((r) => r.image));
+    return unlessNotFound(this.#call('images_get', signal, imageResponse, () => this.#client.image.getImage(request)).then((r) => r.image), null);
   }
 
   /** Resolves to false when the image did not exist. */
   deleteImage(id: number, signal?: AbortSignal): Promise<boolean> {
-    return existed(this.#send('images_delete', signal, () => this.#client.image.deleteImage({ image_id: id })));
+    return unlessNotFound(this.#send('images_delete', signal, () => this.#client.image.deleteImage({ image_id: id })).then(() => true), false);
   }
 
   // ---- droplets ------------------------------------------------------------------------------
@@ -189,7 +189,7 @@ export class DigitalOceanApi {
 
   /** `null` when DigitalOcean answers 404 (no such Droplet, or not visible yet). */
   getDroplet(id: number, signal?: AbortSignal): Promise<DropletData | null> {
-    return orNull(this.#call('droplets_get', signal, dropletResponse, () => this.#client.droplet.getDroplet({ droplet_id: id })).then((r) => r.droplet));
+    return unlessNotFound(this.#call('droplets_get', signal, dropletResponse, () => this.#client.droplet.getDroplet({ droplet_id: id })).then((r) => r.droplet), null);
   }
 
   /** Returns once DigitalOcean accepted the Droplet (202); it boots in the background. */
@@ -209,7 +209,7 @@ export class DigitalOceanApi {
 
   /** Resolves to false when the Droplet did not exist (404). */
   deleteDroplet(id: number, signal?: AbortSignal): Promise<boolean> {
-    return existed(this.#send('droplets_destroy', signal, () => this.#client.droplet.deleteDroplet({ droplet_id: id })));
+    return unlessNotFound(this.#send('droplets_destroy', signal, () => this.#client.droplet.deleteDroplet({ droplet_id: id })).then(() => true), false);
   }
 
   /** Starts the `snapshot` action; the snapshot exists once the action completed. */
@@ -239,31 +239,16 @@ export class DigitalOceanApi {
 
 /** The page after `current` when `links.pages.next` names one (the reference's page_links). */
 function nextPage(links: { pages?: { next?: string | undefined } | undefined } | undefined, current: number): number | null {
-  const next = links?.pages?.next;
-  if (next === undefined) return null;
-  const page = Number(new URL(next, 'http://localhost').searchParams.get('page'));
+  const page = Number(/[?&]page=(\d+)/.exec(links?.pages?.next ?? '')?.[1]);
   return Number.isInteger(page) && page > current ? page : null;
 }
 
-function isNotFound(error: unknown): boolean {
-  return isStagelyError(error, 'NOT_FOUND');
-}
-
-async function orNull<T>(promise: Promise<T>): Promise<T | null> {
+/** `fallback` when DigitalOcean answers 404, the call's own value otherwise. */
+async function unlessNotFound<T, F>(promise: Promise<T>, fallback: F): Promise<T | F> {
   try {
     return await promise;
   } catch (error) {
-    if (isNotFound(error)) return null;
-    throw error;
-  }
-}
-
-async function existed(promise: Promise<unknown>): Promise<boolean> {
-  try {
-    await promise;
-    return true;
-  } catch (error) {
-    if (isNotFound(error)) return false;
+    if (isStagelyError(error, 'NOT_FOUND')) return fallback;
     throw error;
   }
 }
