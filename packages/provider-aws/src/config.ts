@@ -28,6 +28,8 @@ export const awsConfigSchema = z
       .url({ protocol: /^https?$/, error: 'must be an http(s) URL' })
       .transform((url) => url.replace(/\/+$/, ''))
       .optional(),
+    /** MaxResults of listing calls (EC2 bounds it to 5-1000); default 1000, the fewest requests. */
+    pageSize: z.number().int().min(5).max(1000).default(1000),
     sizes: commonProviderConfigShape.sizes,
     strict: commonProviderConfigShape.strict,
     retry: commonProviderConfigShape.retry,

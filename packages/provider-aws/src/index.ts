@@ -2,8 +2,10 @@
  * `@stagely/provider-aws`: AWS EC2 for Stagely. The default export is the plugin that core's
  * registry loads for `registry.get('aws', config)`.
  */
+// The entry it augments below (ProviderConfigs) must be part of the declaration build.
+import type {} from '@stagely/provider-core';
 import { definePlugin } from '@stagely/provider-core/provider';
-import { awsConfigSchema } from './config.js';
+import { awsConfigSchema, type AwsConfig } from './config.js';
 import { AWS_CAPABILITIES, AwsProvider, PROVIDER_NAME } from './provider.js';
 
 const plugin = definePlugin({
@@ -17,6 +19,14 @@ const plugin = definePlugin({
 });
 
 export default plugin;
+
+// Types `registry.get('aws', config)` wherever this package's types are loaded.
+declare module '@stagely/provider-core' {
+  interface ProviderConfigs {
+    aws: AwsConfig;
+    '@stagely/provider-aws': AwsConfig;
+  }
+}
 export { AWS_CAPABILITIES, AwsProvider, createAwsProvider, PROVIDER_NAME } from './provider.js';
 export { awsConfigSchema, parseAwsConfig, type AwsConfig, type ResolvedAwsConfig } from './config.js';
 export { CANONICAL_ACCOUNT, DEBIAN_ACCOUNT, DEFAULT_SIZES } from './catalog.js';

@@ -46,7 +46,7 @@ import { Ec2Catalog, type Ec2Architecture } from './catalog.js';
 import { parseAwsConfig, REGION_PATTERN, type AwsConfig, type ResolvedAwsConfig } from './config.js';
 import { snapshotIdsOf, toInstance, toSnapshot } from './instance.js';
 import { Ec2Api, type Ec2Image, type Ec2Instance, type RunInstancesRequest } from './sdk/ec2-api.js';
-import { hasTags, instanceTags, managedFilters, managedTags, tagRecord } from './tags.js';
+import { hasTags, instanceTags, literalFilterValue, managedFilters, managedTags, NAME_TAG, tagRecord } from './tags.js';
 
 export const PROVIDER_NAME = 'aws';
 
@@ -117,6 +117,7 @@ export class AwsProvider implements CloudProvider {
           ? { accessKeyId: config.accessKeyId, secretAccessKey: config.secretAccessKey, sessionToken: config.sessionToken }
           : undefined,
       requestTimeoutMs: config.requestTimeoutMs,
+      pageSize: config.pageSize,
       redact: this.#redact,
       events: context.events,
       limiter: config.rateLimit === false ? undefined : createRateLimiter({ provider: PROVIDER_NAME, budget: config.rateLimit ?? EC2_BUDGET }),
@@ -361,24 +362,38 @@ export class AwsProvider implements CloudProvider {
    * RunInstances exactly once in effect (core's createOnce, token strategy): one ClientToken for
    * this call, reused by every retry, so EC2 answers a resent request with the instance the first one
    * made and ambiguous failures (a lost answer, a reset, a 5xx) are safe to retry. After an abort
-   * or a last ambiguous failure, core's cleanup sends the same request once more (EC2 hands back what
-   * the token made) and terminates that.
+   * or a last ambiguous failure, core's cleanup terminates what the token made.
    */
   #runOnce(region: string, request: RunInstancesRequest, signal: AbortSignal | undefined): Promise<Ec2Instance> {
     const clientToken = randomUUID();
     const sent: RunInstancesRequest = { ...request, ClientToken: clientToken };
+    const name = instanceName(request);
     return createOnce({
       provider: PROVIDER_NAME,
       operation: 'RunInstances',
       strategy: 'idempotencyToken',
       create: (s) => this.#api.runInstances(region, sent, s),
-      remove: (made) => this.#api.terminateInstance(region, made.InstanceId!),
+      // Cleanup only: what the token made, looked up by name and token; if EC2 does not show it yet
+      // (eventual consistency), the same request once more, which EC2 answers with it.
+      find: async () => (await this.#madeWithToken(region, name, clientToken))[0] ?? (await this.#api.runInstances(region, sent, undefined)),
+      // Every instance carrying the token: EC2 makes one; an emulator that ignores ClientToken may have made more.
+      remove: async (made) => {
+        const ids = new Set([made.InstanceId!, ...(await this.#madeWithToken(region, name, clientToken)).map((i) => i.InstanceId!)]);
+        for (const id of ids) await this.#api.terminateInstance(region, id);
+      },
       idOf: (made) => made.InstanceId ?? clientToken,
       marker: `ClientToken ${clientToken}`,
       signal,
       events: this.#events,
       retry: this.#config.retry,
     });
+  }
+
+  /** Live instances named `name` that a RunInstances with `clientToken` made (one request, no retries). */
+  async #madeWithToken(region: string, name: string, clientToken: string): Promise<Ec2Instance[]> {
+    const filters = [{ Name: `tag:${NAME_TAG}`, Values: [literalFilterValue(name)] }, { Name: 'instance-state-name', Values: ['pending', 'running', 'stopping', 'stopped'] }];
+    const page = await this.#api.describeInstances(region, { filters }, undefined, undefined);
+    return page.items.filter((i) => i.ClientToken === clientToken && i.InstanceId);
   }
 
   /** One instance, or null when EC2 does not know the id. */
@@ -504,6 +519,12 @@ export function createAwsProvider(config: AwsConfig = {}, context: ProviderConte
 
 /** A one-time spot request: the instance is terminated, not stopped, when EC2 takes it back. */
 const SPOT_ONE_TIME = { MarketType: 'spot', SpotOptions: { SpotInstanceType: 'one-time', InstanceInterruptionBehavior: 'terminate' } } as const;
+
+/** The Name tag a launch request sets. */
+function instanceName(request: RunInstancesRequest): string {
+  const tags = request.TagSpecifications?.find((spec) => spec.ResourceType === 'instance')?.Tags ?? [];
+  return tags.find((tag) => tag.Key === NAME_TAG)?.Value ?? '';
+}
 
 function parseInstanceId(id: unknown, field: string): string {
   if (typeof id !== 'string' || !INSTANCE_ID.test(id)) {

@@ -36,6 +36,7 @@ describe('aws config', () => {
     expect(fieldOf({ securityGroupIds: ['sg-nothex!'] })).toBe('securityGroupIds[0]');
     expect(fieldOf({ endpoint: 'ftp://example' })).toBe('endpoint');
     expect(fieldOf({ sizes: { small: { amd64: '' } } })).toBe('sizes.small.amd64');
+    expect(fieldOf({ pageSize: 4 })).toBe('pageSize');
     expect(fieldOf({ token: 's3cr3t-value' })).toBe('token');
   });
 });

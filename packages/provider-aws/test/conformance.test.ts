@@ -5,7 +5,7 @@
 import { describeProviderConformance } from '@stagely/provider-core/conformance';
 import { afterAll, beforeAll } from 'vitest';
 import type { AwsProvider } from '../src/index.js';
-import { FAKE_EC2_CREDENTIALS, startFakeEc2, type FakeEc2 } from '../src/testing/index.js';
+import { FAKE_EC2_CREDENTIALS, LOST_OPERATIONS, startFakeEc2, type FakeEc2 } from '../src/testing/index.js';
 import { awsConformanceOptions } from './support/conformance-options.js';
 
 const credentials = { accessKeyId: 'AKIACONFORMANCE00001', secretAccessKey: 'conformance-secret-7f3a91c2d4e5' };
@@ -27,5 +27,11 @@ describeProviderConformance<AwsProvider>({
     },
     clearFaults: () => fake.clearFaults(),
     seedUnmanagedInstance: async () => fake.seedInstance(),
+    loseResponse: (operation, times) => {
+      fake.loseResponse(LOST_OPERATIONS[operation], { times });
+    },
+    inspect: async (id) => fake.inspect(id),
+    notFoundFor: (ms) => fake.notFoundFor(ms),
+    rateLimit: (budget) => fake.rateLimit(budget),
   },
 });

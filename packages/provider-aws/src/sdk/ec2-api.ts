@@ -50,6 +50,8 @@ export interface Ec2ApiOptions {
   /** Absent: the SDK's default credential chain. */
   credentials?: StaticCredentials | undefined;
   requestTimeoutMs: number;
+  /** MaxResults of the listing calls (DescribeInstances, DescribeImages): 5-1000, EC2's bounds. */
+  pageSize: number;
   redact: Redactor;
   events?: EventSink | undefined;
   /** The provider's rate limiter: every request waits its turn; a throttled answer holds every caller. */
@@ -117,7 +119,7 @@ export class Ec2Api {
           ImageIds: query.imageIds,
           Owners: query.owners,
           Filters: query.filters,
-          ...(paged ? { MaxResults: 1000, NextToken: nextToken } : {}),
+          ...(paged ? { MaxResults: this.#options.pageSize, NextToken: nextToken } : {}),
         }),
         s,
       ),
@@ -139,7 +141,7 @@ export class Ec2Api {
     const paged = query.ids === undefined;
     const out = await this.#send('DescribeInstances', signal, (s) =>
       this.#client(region).send(
-        new DescribeInstancesCommand({ InstanceIds: query.ids, Filters: query.filters, ...(paged ? { MaxResults: 1000, NextToken: nextToken } : {}) }),
+        new DescribeInstancesCommand({ InstanceIds: query.ids, Filters: query.filters, ...(paged ? { MaxResults: this.#options.pageSize, NextToken: nextToken } : {}) }),
         s,
       ),
     );

@@ -26,6 +26,7 @@ import {
   type FaultSelector,
   type PhaseWords,
 } from '@stagely/provider-core/testing';
+import type { BackendInstance } from '@stagely/provider-core/conformance';
 import { authFailure, clientError, faultAnswer, faultResponse, RUN_INSTANCES_FAULTS, throttled, type Ec2FaultKind } from './ec2-errors.js';
 import { ec2Error, ec2Response, tagSet, type WireObject } from './ec2-xml.js';
 import {
@@ -94,19 +95,8 @@ export interface FakeInstanceRecord {
   publicIp: string | null;
 }
 
-/** An instance as the conformance suite's `inspect` hook reports it (core's BackendInstance). */
-export interface BackendInstanceView {
-  id: string;
-  state: 'pending' | 'running' | 'stopping' | 'stopped' | 'terminating' | 'terminated' | 'unknown';
-  tags: Record<string, string>;
-  sshKeys: string[];
-  userData: string | null;
-  type: string;
-  region: string;
-  image: string;
-  architecture: 'amd64' | 'arm64';
-  spot: boolean;
-}
+/** An instance as the conformance suite's `inspect` hook reports it. */
+export type BackendInstanceView = BackendInstance;
 
 /** The EC2 action behind each operation whose answer the conformance suite has lost. */
 export const LOST_OPERATIONS = Object.freeze({ create: 'RunInstances', terminate: 'TerminateInstances', snapshot: 'CreateImage' } as const);

@@ -9,6 +9,8 @@ export function awsConformanceOptions(options: {
   credentials: { accessKeyId: string; secretAccessKey: string };
   requestTimeoutMs: number;
   readyTimeoutMs: number;
+  /** MaxResults of listings: small where the backend pages only as asked (moto), so listing crosses pages. */
+  pageSize?: number;
 }): Omit<ConformanceOptions<AwsProvider>, 'hooks'> {
   return {
     name: options.name,
@@ -22,6 +24,7 @@ export function awsConformanceOptions(options: {
         requestTimeoutMs: options.requestTimeoutMs,
         readinessPoll: { firstMs: 20, growth: 1.5, maxIntervalMs: 60 },
         operationPollMs: 10,
+        ...(options.pageSize === undefined ? {} : { pageSize: options.pageSize }),
       }),
     region: 'us-east-1',
     unknownId: 'i-0123456789abcdef0',

@@ -1,5 +1,6 @@
 /** Direct EC2 calls against moto for test set-up (key pairs, an unmanaged instance), outside the provider. */
 import { CreateKeyPairCommand, DescribeInstanceAttributeCommand, DescribeInstancesCommand, EC2Client, RunInstancesCommand } from '@aws-sdk/client-ec2';
+import { toInstanceState } from '../../src/instance.js';
 import type { BackendInstanceView } from '../../src/testing/index.js';
 import { FAKE_PUBLIC_IMAGES, publicImageId } from '../../src/testing/fixtures.js';
 
@@ -39,14 +40,6 @@ export async function seedUnmanaged(endpoint: string): Promise<{ id: string; nam
   }
 }
 
-const STATES: Record<string, BackendInstanceView['state']> = {
-  pending: 'pending',
-  running: 'running',
-  stopping: 'stopping',
-  stopped: 'stopped',
-  'shutting-down': 'terminating',
-  terminated: 'terminated',
-};
 
 /** What moto holds for an instance, in the contract's words (the suite's `inspect`), read past the provider. */
 export async function inspectMoto(endpoint: string, id: string): Promise<BackendInstanceView | null> {
@@ -65,7 +58,7 @@ export async function inspectMoto(endpoint: string, id: string): Promise<Backend
     const tags = Object.fromEntries((found.Tags ?? []).filter((t) => t.Key !== 'Name').map((t) => [t.Key ?? '', t.Value ?? '']));
     return {
       id,
-      state: STATES[found.State?.Name ?? ''] ?? 'unknown',
+      state: toInstanceState(found.State?.Name),
       tags,
       sshKeys: found.KeyName ? [found.KeyName] : [],
       userData: encoded ? Buffer.from(encoded, 'base64').toString('utf8') : null,

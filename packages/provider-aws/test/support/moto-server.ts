@@ -19,9 +19,11 @@ export interface MotoServer {
 
 /** Why moto cannot run here, or undefined when it can. */
 export function motoUnavailable(): string | undefined {
-  const probe = spawnSync('python3', ['-c', 'import moto.server, flask'], { encoding: 'utf8', timeout: 30_000 });
+  // Finds the modules without importing them: importing moto takes seconds on a loaded machine.
+  const check = "import importlib.util as u, sys; sys.exit(0 if u.find_spec('moto') and u.find_spec('flask') else 3)";
+  const probe = spawnSync('python3', ['-c', check], { encoding: 'utf8', timeout: 120_000 });
   if (probe.error) return `python3 is not available (${probe.error.message})`;
-  if (probe.status !== 0) return `python3 -m moto is not installed (${probe.stderr.trim().split('\n').at(-1) ?? 'import failed'})`;
+  if (probe.status !== 0) return `python3 -m moto is not installed (${probe.stderr.trim().split('\n').at(-1) || 'moto or flask not found'})`;
   return undefined;
 }
 
@@ -89,7 +91,7 @@ export async function startMoto(options: { readyTimeoutMs?: number } = {}): Prom
   };
 
   // Ready = it answers HTTP; polled, never a fixed sleep.
-  const deadline = Date.now() + (options.readyTimeoutMs ?? 60_000);
+  const deadline = Date.now() + (options.readyTimeoutMs ?? 120_000);
   for (;;) {
     if (child.exitCode !== null) {
       await stop();
@@ -102,7 +104,7 @@ export async function startMoto(options: { readyTimeoutMs?: number } = {}): Prom
     } catch {
       if (Date.now() > deadline) {
         await stop();
-        throw new Error(`moto.server did not answer within ${options.readyTimeoutMs ?? 60_000} ms: ${stderr.trim()}`);
+        throw new Error(`moto.server did not answer within ${options.readyTimeoutMs ?? 120_000} ms: ${stderr.trim()}`);
       }
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
