@@ -2,12 +2,14 @@
  * The conformance suite against moto (the AWS emulator), through the real @aws-sdk/client-ec2 with
  * SigV4 over loopback: a second, independent EC2 implementation beside this package's fake. Moto
  * is started for this file and stopped after it; where `python3 -m moto` is absent the suite is
- * skipped, saying why. The faults group needs a fault-injecting proxy in front of moto; until
- * core's testing kit has one, that group reports itself as not run (see the hooks below).
+ * skipped, saying why. The provider talks to moto through the kit's fault-injecting proxy, so the
+ * faults group runs in front of moto too.
  */
 import { describeProviderConformance } from '@stagely/provider-core/conformance';
+import { startFaultProxy, type FaultProxy } from '@stagely/provider-core/testing';
 import { afterAll, beforeAll, describe, it } from 'vitest';
 import type { AwsProvider } from '../src/index.js';
+import { faultAnswer, RUN_INSTANCES_FAULTS } from '../src/testing/index.js';
 import { awsConformanceOptions } from './support/conformance-options.js';
 import { MOTO_CREDENTIALS, createKeyPair, inspectMoto, seedUnmanaged } from './support/moto-ec2.js';
 import { motoUnavailable, startMoto, type MotoServer } from './support/moto-server.js';
@@ -20,22 +22,33 @@ if (unavailable) {
   });
 } else {
   let moto: MotoServer;
+  let proxy: FaultProxy;
   beforeAll(async () => {
     moto = await startMoto();
+    proxy = await startFaultProxy({ target: moto.endpoint });
     await createKeyPair(moto.endpoint, 'stagely-test');
   }, 180_000);
-  afterAll(() => moto?.stop());
+  afterAll(async () => {
+    await proxy?.close();
+    await moto?.stop();
+  });
 
   describeProviderConformance<AwsProvider>({
-    ...awsConformanceOptions({ name: 'aws (moto)', endpoint: () => moto.endpoint, credentials: MOTO_CREDENTIALS, requestTimeoutMs: 10_000, readyTimeoutMs: 10_000, pageSize: 5 }),
+    ...awsConformanceOptions({ name: 'aws (moto)', endpoint: () => proxy.url, credentials: MOTO_CREDENTIALS, requestTimeoutMs: 10_000, readyTimeoutMs: 10_000, pageSize: 5 }),
     concurrentCreates: 5,
     testTimeoutMs: 30_000,
     hooks: {
+      // EC2's own error answers, injected in front of moto ('quota' and the like pick RunInstances).
+      injectFault: (kind, times) => {
+        const answer = faultAnswer(kind);
+        proxy.faults.add({ ...(RUN_INSTANCES_FAULTS.has(kind) ? { operation: 'RunInstances' } : {}), times, ...(answer === 'reset' ? { reset: true } : { respond: answer }) });
+      },
+      clearFaults: () => proxy.faults.clear(),
       seedUnmanagedInstance: () => seedUnmanaged(moto.endpoint),
       inspect: (id) => inspectMoto(moto.endpoint, id),
       // Not wired, so the suite names them as not run: loseResponse (moto does not honour ClientToken, so
       // a resent RunInstances makes a second instance there, unlike EC2), notFoundFor and rateLimit
-      // (moto has neither), and injectFault (needs a fault-injecting proxy in front of moto).
+      // (moto has neither).
     },
   });
 }

@@ -14,7 +14,8 @@ let fake: FakeDigitalOcean;
 const SUITE_BUDGET = { perMinute: 100_000, perHour: 1_000_000 };
 
 beforeAll(async () => {
-  fake = await startFakeDigitalOcean({ token: TOKEN, bootDelayMs: 60, ipDelayMs: 10, deleteDelayMs: 20, actionDelayMs: 10, maxPerPage: 2, dropletLimit: 500,
+  // A boot far longer than tooShortTimeoutMs, so the TimeoutError checks stay sure on a loaded machine.
+  fake = await startFakeDigitalOcean({ token: TOKEN, bootDelayMs: 300, ipDelayMs: 10, deleteDelayMs: 20, actionDelayMs: 10, maxPerPage: 2, dropletLimit: 500,
     rateLimit: SUITE_BUDGET,
   });
 });
@@ -40,6 +41,8 @@ describeProviderConformance<DigitalOceanProvider>({
   readyTimeoutMs: 5000,
   tooShortTimeoutMs: 20,
   pagedInstanceCount: 5,
+  // The create request in `request` events: the suite checks that a refused spec never sends one.
+  createOperation: 'droplets_create',
   concurrentCreates: 10,
   sshKeyName: 'stagely-test',
   secrets: [TOKEN],

@@ -31,6 +31,8 @@ export function awsConformanceOptions(options: {
     malformedId: 'not-an-instance-id',
     readyTimeoutMs: options.readyTimeoutMs,
     pagedInstanceCount: 7,
+    // The create request in `request` events: the suite checks that a refused spec never sends one.
+    createOperation: 'RunInstances',
     sshKeyName: 'stagely-test',
     secrets: [options.credentials.secretAccessKey],
   };
