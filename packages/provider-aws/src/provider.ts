@@ -40,6 +40,7 @@ import {
   type SshKey,
   type StagelyError,
   type WaitOptions,
+  filterTags,
 } from '@stagely/provider-core/provider';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { Ec2Catalog, type Ec2Architecture } from './catalog.js';
@@ -200,7 +201,7 @@ export class AwsProvider implements CloudProvider {
   }
 
   async listInstances(filter: ListFilter = {}, o: Op = {}): Promise<Instance[]> {
-    const wanted = filterTags(filter);
+    const wanted = filterTags(filter, PROVIDER_NAME);
     const filters = [...managedFilters(wanted, 'filter.tags', PROVIDER_NAME), { Name: 'instance-state-name', Values: LISTED_STATES }];
     const out: Instance[] = [];
     for (const region of this.#regions()) {
@@ -533,14 +534,6 @@ function parseInstanceId(id: unknown, field: string): string {
   return id;
 }
 
-function filterTags(filter: ListFilter): Record<string, string> {
-  const tags: unknown = filter?.tags;
-  if (tags === undefined) return {};
-  if (typeof tags !== 'object' || tags === null || Array.isArray(tags)) {
-    throw new InvalidInputError('filter.tags', 'filter.tags must map tag keys to values', { provider: PROVIDER_NAME });
-  }
-  return tags as Record<string, string>;
-}
 
 /** EC2 has no spot capacity for this request (or not at this price): on-demand may still work. */
 function isNoSpotCapacity(error: unknown): boolean {

@@ -72,6 +72,8 @@ export {
   type ResolvedInstanceSpec,
 } from './authoring/instance-spec.js';
 export { createRedactor, type Redactor } from './authoring/redact.js';
+export { filterTags } from './authoring/list-filter.js';
+export { keysByName } from './authoring/ssh-keys.js';
 export {
   applySizeOverrides,
   commonProviderConfigShape,

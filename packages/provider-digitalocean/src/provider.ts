@@ -47,6 +47,8 @@ import {
   type Snapshot,
   type SshKey,
   type WaitOptions,
+  filterTags,
+  keysByName,
 } from '@stagely/provider-core/provider';
 import { DigitalOceanCatalog } from './catalog.js';
 import { parseDigitalOceanConfig, type DigitalOceanConfig, type ResolvedDigitalOceanConfig } from './config.js';
@@ -156,7 +158,7 @@ export class DigitalOceanProvider implements CloudProvider {
   }
 
   async listInstances(filter: ListFilter = {}, o: Op = {}): Promise<Instance[]> {
-    const matches = filterMatcher(filterTags(filter), PROVIDER_NAME);
+    const matches = filterMatcher(filterTags(filter, PROVIDER_NAME), PROVIDER_NAME);
     const droplets = await this.#allPages('droplets_list', o.signal, (page, s) => this.#api.listDroplets({ tagName: MANAGED_TAG }, page, s));
     // A deleted Droplet that no longer answers is gone: nothing to remember about it.
     const answering = new Set(droplets.map((d) => d.id));
@@ -336,16 +338,7 @@ export class DigitalOceanProvider implements CloudProvider {
   async #sshKeyIds(names: readonly string[], signal: AbortSignal | undefined): Promise<number[]> {
     if (names.length === 0) return [];
     const keys = await this.#allPages('sshKeys_list', signal, (page, s) => this.#api.listSshKeys(page, s));
-    return names.map((name, index) => {
-      const key = keys.find((k) => k.name === name);
-      if (key) return key.id;
-      const known = keys.map((k) => k.name).sort();
-      throw new InvalidInputError(
-        `sshKeys[${index}]`,
-        `No SSH key named "${name}" in this DigitalOcean account. Keys: ${known.length > 0 ? known.join(', ') : 'none'}`,
-        { provider: PROVIDER_NAME, details: { alternatives: known } },
-      );
-    });
+    return keysByName(names, keys, { provider: PROVIDER_NAME, where: 'this DigitalOcean account' }).map((key) => key.id);
   }
 
   /** Polls an action until it completed (core's pollOperation); `errored` is an ApiError. */
@@ -434,11 +427,3 @@ function parseId(id: unknown, field: string): number {
   return Number(id);
 }
 
-function filterTags(filter: ListFilter): Record<string, string> {
-  const tags: unknown = filter?.tags;
-  if (tags === undefined) return {};
-  if (typeof tags !== 'object' || tags === null || Array.isArray(tags)) {
-    throw new InvalidInputError('filter.tags', 'filter.tags must map tag keys to values', { provider: PROVIDER_NAME });
-  }
-  return tags as Record<string, string>;
-}

@@ -36,6 +36,8 @@ import {
   type Snapshot,
   type SshKey,
   type WaitOptions,
+  filterTags,
+  keysByName,
 } from '@stagely/provider-core/provider';
 import { randomBytes } from 'node:crypto';
 import { HetznerCatalog } from './catalog.js';
@@ -131,7 +133,7 @@ export class HetznerProvider implements CloudProvider {
   }
 
   async listInstances(filter: ListFilter = {}, o: Op = {}): Promise<Instance[]> {
-    const labelSelector = managedSelector(filterTags(filter), 'filter.tags', PROVIDER_NAME);
+    const labelSelector = managedSelector(filterTags(filter, PROVIDER_NAME), 'filter.tags', PROVIDER_NAME);
     const servers = await this.#pages('servers.list', o.signal, (page, s) => this.#api.listServers({ labelSelector }, page, s));
     return servers.map((server) => toInstance(server, PROVIDER_NAME)).filter((instance) => instance.state !== 'terminated');
   }
@@ -304,16 +306,7 @@ export class HetznerProvider implements CloudProvider {
   async #sshKeyIds(names: readonly string[], signal: AbortSignal | undefined): Promise<number[]> {
     if (names.length === 0) return [];
     const keys = await this.#pages('ssh_keys.list', signal, (page, s) => this.#api.listSshKeys(page, s));
-    return names.map((name, index) => {
-      const key = keys.find((k) => k.name === name);
-      if (key) return key.id;
-      const known = keys.map((k) => k.name).sort();
-      throw new InvalidInputError(
-        `sshKeys[${index}]`,
-        `No SSH key named "${name}" in this Hetzner project. Keys: ${known.length > 0 ? known.join(', ') : 'none'}`,
-        { provider: PROVIDER_NAME, details: { alternatives: known } },
-      );
-    });
+    return keysByName(names, keys, { provider: PROVIDER_NAME, where: 'this Hetzner project' }).map((key) => key.id);
   }
 
   /** Whether an action is done: true once it succeeded; its failure is an ApiError. */
@@ -371,14 +364,6 @@ function parseId(id: unknown, field: string): number {
   return Number(id);
 }
 
-function filterTags(filter: ListFilter): Record<string, string> {
-  const tags: unknown = filter?.tags;
-  if (tags === undefined) return {};
-  if (typeof tags !== 'object' || tags === null || Array.isArray(tags)) {
-    throw new InvalidInputError('filter.tags', 'filter.tags must map tag keys to values', { provider: PROVIDER_NAME });
-  }
-  return tags as Record<string, string>;
-}
 
 /** A server this create request made: same labels, type and location, created after it began (when the answer says). */
 function madeBy(server: ServerData, request: CreateServerRequest, firstTry: number): boolean {

@@ -2,7 +2,7 @@
  * The mock cloud's own input rules, checked before any request: id shapes, list filters, label
  * syntax, user data and snapshot names. A broken rule is an InvalidInputError naming the field.
  */
-import { InvalidInputError, MANAGED_BY_TAG, type ListFilter } from '@stagely/provider-core/provider';
+import { InvalidInputError, MANAGED_BY_TAG } from '@stagely/provider-core/provider';
 
 export const INSTANCE_ID = /^mock-(\d+)$/;
 export const SNAPSHOT_ID = /^mock-snapshot-(\d+)$/;
@@ -20,21 +20,6 @@ export function checkId(id: unknown, pattern: RegExp, field: string): asserts id
     const shape = pattern === SNAPSHOT_ID ? 'mock-snapshot-<n>' : 'mock-<n>';
     throw new InvalidInputError(field, `Malformed id: ${field} must look like ${shape}`, p);
   }
-}
-
-/** The tags a listing must match. */
-export function checkFilter(filter: ListFilter | undefined): Record<string, string> {
-  if (filter === undefined) return {};
-  if (typeof filter !== 'object' || filter === null) throw new InvalidInputError('filter', 'filter must be an object', p);
-  const tags: unknown = filter.tags;
-  if (tags === undefined) return {};
-  if (typeof tags !== 'object' || tags === null || Array.isArray(tags)) {
-    throw new InvalidInputError('filter.tags', 'filter.tags must map tag keys to values', p);
-  }
-  for (const [key, value] of Object.entries(tags)) {
-    if (typeof value !== 'string') throw new InvalidInputError(`filter.tags.${key}`, `filter.tags.${key} must be a string`, p);
-  }
-  return tags as Record<string, string>;
 }
 
 export function checkTags(tags: Record<string, string>): void {

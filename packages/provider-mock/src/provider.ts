@@ -42,12 +42,13 @@ import {
   type Snapshot,
   type SshKey,
   type WaitOptions,
+  filterTags,
 } from '@stagely/provider-core/provider';
 import type { BackendInstance } from '@stagely/provider-core/conformance';
 import { paginateToken, type TokenPage } from '@stagely/provider-core/testing';
 import type { Operation } from './api.js';
 import { Catalog } from './catalog.js';
-import { checkFilter, checkId, checkSnapshotName, checkTags, checkUserData, INSTANCE_ID, SNAPSHOT_ID } from './checks.js';
+import { checkId, checkSnapshotName, checkTags, checkUserData, INSTANCE_ID, SNAPSHOT_ID } from './checks.js';
 import { MockCloud, type CreateRequest } from './cloud.js';
 import { parseMockConfig, type MockConfig, type ResolvedMockConfig } from './config.js';
 import { statusOf, type Fault, type LosableOperation, type LostAnswer } from './faults.js';
@@ -163,7 +164,7 @@ export class MockProvider implements CloudProvider {
 
   listInstances(filter?: ListFilter, o?: Op): Promise<Instance[]> {
     return this.#guard(async () => {
-      const wanted = checkFilter(filter);
+      const wanted = filterTags(filter, PROVIDER_NAME);
       // The list API serves every page of one listing from the state as its first page found it (a
       // snapshot cursor): the state is read once per listing, and creates or deletes between pages do no harm.
       let snapshot: readonly StoredInstance[] | undefined;
