@@ -315,7 +315,10 @@ export class DigitalOceanProvider implements CloudProvider {
       strategy: 'find',
       create: (s) => this.#api.createDroplet(request, s),
       find: async (s) => (await this.#api.listDroplets({ tagName: marker }, 1, s)).items[0] ?? null,
-      remove: (droplet) => this.#api.deleteDroplet(droplet.id),
+      // Recorded like terminateInstance's deletes: a Droplet still answering after DELETE is terminating.
+      remove: async (droplet) => {
+        if (await this.#api.deleteDroplet(droplet.id)) this.#deleted.add(droplet.id);
+      },
       idOf: (droplet) => String(droplet.id),
       marker: `tag ${marker}`,
       signal,

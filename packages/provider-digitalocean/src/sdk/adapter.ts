@@ -15,8 +15,9 @@
  */
 import {
   ApiError,
+  falseWhenNotFound,
   instrumentAxios,
-  isStagelyError,
+  nullWhenNotFound,
   type AxiosInstanceLike,
   type EventSink,
   type InstrumentedAxios,
@@ -170,12 +171,12 @@ export class DigitalOceanApi {
   /** By id or a public image's slug; `null` when there is no such image. */
   getImage(ref: number | string, signal?: AbortSignal): Promise<ImageData | null> {
     const request = typeof ref === 'number' ? { image_id: ref } : { slug: ref };
-    return unlessNotFound(this.#call('images_get', signal, imageResponse, () => this.#client.image.getImage(request)).then((r) => r.image), null);
+    return nullWhenNotFound(this.#call('images_get', signal, imageResponse, () => this.#client.image.getImage(request)).then((r) => r.image));
   }
 
   /** Resolves to false when the image did not exist. */
   deleteImage(id: number, signal?: AbortSignal): Promise<boolean> {
-    return unlessNotFound(this.#send('images_delete', signal, () => this.#client.image.deleteImage({ image_id: id })).then(() => true), false);
+    return falseWhenNotFound(this.#send('images_delete', signal, () => this.#client.image.deleteImage({ image_id: id })));
   }
 
   // ---- droplets ------------------------------------------------------------------------------
@@ -189,7 +190,7 @@ export class DigitalOceanApi {
 
   /** `null` when DigitalOcean answers 404 (no such Droplet, or not visible yet). */
   getDroplet(id: number, signal?: AbortSignal): Promise<DropletData | null> {
-    return unlessNotFound(this.#call('droplets_get', signal, dropletResponse, () => this.#client.droplet.getDroplet({ droplet_id: id })).then((r) => r.droplet), null);
+    return nullWhenNotFound(this.#call('droplets_get', signal, dropletResponse, () => this.#client.droplet.getDroplet({ droplet_id: id })).then((r) => r.droplet));
   }
 
   /** Returns once DigitalOcean accepted the Droplet (202); it boots in the background. */
@@ -209,7 +210,7 @@ export class DigitalOceanApi {
 
   /** Resolves to false when the Droplet did not exist (404). */
   deleteDroplet(id: number, signal?: AbortSignal): Promise<boolean> {
-    return unlessNotFound(this.#send('droplets_destroy', signal, () => this.#client.droplet.deleteDroplet({ droplet_id: id })).then(() => true), false);
+    return falseWhenNotFound(this.#send('droplets_destroy', signal, () => this.#client.droplet.deleteDroplet({ droplet_id: id })));
   }
 
   /** Starts the `snapshot` action; the snapshot exists once the action completed. */
@@ -243,12 +244,3 @@ function nextPage(links: { pages?: { next?: string | undefined } | undefined } |
   return Number.isInteger(page) && page > current ? page : null;
 }
 
-/** `fallback` when DigitalOcean answers 404, the call's own value otherwise. */
-async function unlessNotFound<T, F>(promise: Promise<T>, fallback: F): Promise<T | F> {
-  try {
-    return await promise;
-  } catch (error) {
-    if (isStagelyError(error, 'NOT_FOUND')) return fallback;
-    throw error;
-  }
-}
