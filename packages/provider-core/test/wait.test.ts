@@ -64,8 +64,14 @@ describe('backoffSchedule', () => {
     expect(schedule(5, 20_000)).toBe(4500);
   });
 
-  it('stretches long waits to 10% of the time waited, at most 15 s apart', () => {
+  it('never looks more than 5 s apart, so readiness is never seen more than 5 s late', () => {
     const schedule = backoffSchedule();
+    expect(schedule(12, 60_000)).toBe(5000);
+    expect(schedule(30, 250_000)).toBe(5000);
+  });
+
+  it('stretches long waits to a share of the time waited when allowed to', () => {
+    const schedule = backoffSchedule({ maxIntervalMs: 15_000 });
     expect(schedule(12, 60_000)).toBe(6000);
     expect(schedule(20, 120_000)).toBe(12_000);
     expect(schedule(30, 250_000)).toBe(15_000);
@@ -173,7 +179,8 @@ describe('pollUntilReady', () => {
       .catch((e: unknown) => e);
     expect(TimeoutError.isInstance(error)).toBe(true);
     expect((error as TimeoutError).details).toMatchObject({ operation: 'waitUntilReady', instanceId: 'i-1', lastState: 'initializing', elapsedMs: 40 });
-    expect(getInstance).toHaveBeenCalledTimes(8);
+    // Looks at 5, 10, ..., 35 ms; at 40 ms the deadline ends the wait (a look then could not help it).
+    expect(getInstance).toHaveBeenCalledTimes(7);
   });
 
   it('times out even when a status call hangs at the deadline, by aborting that call', async () => {
