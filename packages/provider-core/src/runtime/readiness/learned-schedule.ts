@@ -61,7 +61,7 @@ function planFor(samples: readonly number[], maxGap: number): number[] {
       if (t > 0 && survival < TAIL_SHARE) break;
       const gap = pdf > 0 ? c * Math.sqrt(survival / pdf) : maxGap;
       t += Math.min(maxGap, Math.max(MIN_GAP_MS, gap));
-      looks.push(t);
+      looks.push(Math.round(t));
     }
     return looks;
   };
