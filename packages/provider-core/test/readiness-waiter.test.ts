@@ -93,7 +93,7 @@ describe('createReadinessWaiter', () => {
     expect(fake.calls.map((c) => [c.kind, c.at - fake.calls[0]!.at + 2000])).toEqual([
       ['probe', 2000],
       ['probe', 6500],
-      ['probe', 11_000],
+      ['probe', 11_135],
     ]);
   });
 
@@ -115,8 +115,8 @@ describe('createReadinessWaiter', () => {
     const waiter = createReadinessWaiter({ provider: 'test', source, scheduler, history: false });
     waiter.created(instance('i-1', 'pending'));
     await scheduler.drive(waiter.wait('i-1'));
-    // The hint's 18 s away is capped at 5 s; then 1 s after "nearly ready".
-    expect(at).toEqual([2000, 7000, 8000]);
+    // The hint's 18 s away is looked at in 4 even steps of 4.5 s (none more than 5 s); then 1 s after "nearly ready".
+    expect(at).toEqual([2000, 6500, 7500]);
   });
 
   it('ends the wait at once on a failure the probe reports', async () => {
