@@ -42,6 +42,7 @@ import {
 } from './fixtures.js';
 import { filters, parseQueryFields, QueryShapeError, records, str, strings, struct, wildcardMatch, type Ec2Filter, type QueryRecord } from './query-params.js';
 import { TokenBucket } from './token-bucket.js';
+import { Ec2ActionThrottle, type Ec2Throttling } from './ec2-throttling.js';
 import { credentialScope, verifySignature, type FakeCredentials } from './sigv4.js';
 
 export interface FakeEc2Options {
@@ -59,6 +60,8 @@ export interface FakeEc2Options {
   maxPageSize?: number;
   /** A request budget (EC2's token bucket: `requests` refilled evenly over `windowMs`); default none. */
   rateLimit?: { requests: number; windowMs: number } | false;
+  /** EC2's own throttling: a token bucket per action by category, and resource buckets (EC2_THROTTLING); default none. */
+  throttling?: Ec2Throttling | false;
   /** The account's vCPU limit for on-demand instances (VcpuLimitExceeded beyond it); default 512. */
   vcpuLimit?: number;
   /** Key pair names in every region; default `stagely-test`. */
@@ -275,6 +278,7 @@ export async function startFakeEc2(options: FakeEc2Options = {}): Promise<FakeEc
     bucket = budget ? new TokenBucket({ limit: budget.requests, refillPerSecond: (budget.requests * 1000) / budget.windowMs }, clock) : undefined;
   };
   setBudget(options.rateLimit);
+  const throttle = options.throttling ? new Ec2ActionThrottle(options.throttling, clock) : undefined;
 
   const http = await startFakeServer({
     ...(options.seed === undefined ? {} : { seed: options.seed }),
@@ -477,7 +481,7 @@ export async function startFakeEc2(options: FakeEc2Options = {}): Promise<FakeEc
     const wrapped: FakeHandler = (request) => {
       const signed = authenticate(request);
       if ('status' in signed) return signed;
-      if (bucket && !bucket.take()) return throttled();
+      if ((bucket && !bucket.take()) || (throttle && !throttle.take(action, request.body as Record<string, string>))) return throttled();
       let params: QueryRecord;
       try {
         params = parseQueryFields(request.body as Record<string, string>);

@@ -26,13 +26,18 @@ export class TokenBucket {
     this.#at = clock.now();
   }
 
-  /** Takes one token; false when none is left. */
-  take(): boolean {
+  /** Takes `count` tokens (default one); false, taking none, when fewer are left. */
+  take(count = 1): boolean {
+    if (!this.canTake(count)) return false;
+    this.#level -= count;
+    return true;
+  }
+
+  /** Whether `count` tokens are there now. */
+  canTake(count = 1): boolean {
     const now = this.#clock.now();
     this.#level = Math.min(this.#limit, this.#level + (now - this.#at) * this.#refillPerMs);
     this.#at = now;
-    if (this.#level < 1) return false;
-    this.#level -= 1;
-    return true;
+    return this.#level >= count;
   }
 }
