@@ -8,4 +8,4 @@ export { faultAnswer, hetznerError, HTML_BAD_GATEWAY, invalidInput, type Hetzner
 export { FAKE_LOCATIONS, FAKE_SERVER_TYPES, FAKE_SYSTEM_IMAGES } from './fixtures.js';
 export type { FakeDeprecation, FakeLocation, FakeServerType, FakeSystemImage } from './fixtures.js';
 export { LabelSelectorError, parseLabelSelector, type LabelSelector } from './label-selector.js';
-export { RateLimitBucket, rateLimitHeaders, type RateLimitOptions } from './rate-limit.js';
+export { HETZNER_RATE_LIMIT, RateLimitBucket, rateLimitHeaders, type RateLimitOptions } from './rate-limit.js';

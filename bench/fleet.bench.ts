@@ -1,0 +1,150 @@
+/**
+ * Fleet apply on every provider: core's plan + apply of `--hosts` hosts, then of the empty
+ * environment (destroy), on each provider's fake with that cloud's published rate limit enforced by
+ * the fake, a short boot, and the provider loaded through the registry with its real SDK over
+ * loopback (support/fleet-clouds.ts). Wall time against the bound the rate limit sets (requests
+ * needed past the budget's burst ÷ its rate, plus one boot: support/rate-bound.ts), requests made
+ * against the least needed (support/fleet-run.ts says what that counts), 429s the fake answered,
+ * failed hosts and RATE_LIMITED errors surfacing to the caller (both must be 0).
+ * Then `--scale-hosts` hosts planned, applied and destroyed on the mock with a state file, in a
+ * child process (support/mock-fleet-scale.ts): wall and CPU time, peak RSS, state file size.
+ *
+ *   pnpm -r --filter "./packages/*" build
+ *   cd bench && node run-all.mjs fleet -- --hosts 200 --boot-ms 3000
+ *
+ * Options: --hosts 200, --boot-ms 3000, --concurrency (apply's; default core's 4), --providers
+ * hetzner,digitalocean,aws,mock, --settle-max-s 90 (longest wait for a budget to be whole before
+ * destroy), --scale-hosts 10000 (0: skip), --scale-boot-ms 1000.
+ */
+import { spawnSync } from 'node:child_process';
+import { cpus, loadavg, platform, release } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { DEFAULT_APPLY_CONCURRENCY, type StagelyEvent } from '@stagely/provider-core';
+import { FLEET_CLOUDS, startFleetCloud, type FleetCloudName } from './support/fleet-clouds.js';
+import { runFleet, type PhaseFigures } from './support/fleet-run.js';
+
+const { values } = parseArgs({
+  options: {
+    hosts: { type: 'string', default: '200' },
+    'boot-ms': { type: 'string', default: '3000' },
+    concurrency: { type: 'string', default: String(DEFAULT_APPLY_CONCURRENCY) },
+    providers: { type: 'string', default: FLEET_CLOUDS.join(',') },
+    'settle-max-s': { type: 'string', default: '90' },
+    'scale-hosts': { type: 'string', default: '10000' },
+    'scale-boot-ms': { type: 'string', default: '1000' },
+  },
+});
+const HOSTS = Number(values.hosts);
+const BOOT_MS = Number(values['boot-ms']);
+const CONCURRENCY = Number(values.concurrency);
+const SETTLE_MAX_MS = Number(values['settle-max-s']) * 1000;
+const SCALE_HOSTS = Number(values['scale-hosts']);
+const SCALE_BOOT_MS = Number(values['scale-boot-ms']);
+for (const [name, value] of Object.entries({ hosts: HOSTS, concurrency: CONCURRENCY })) {
+  if (!Number.isInteger(value) || value < 1) throw new Error(`--${name} must be a positive integer, got ${String(value)}`);
+}
+for (const [name, value] of Object.entries({ 'boot-ms': BOOT_MS, 'settle-max-s': SETTLE_MAX_MS, 'scale-hosts': SCALE_HOSTS, 'scale-boot-ms': SCALE_BOOT_MS })) {
+  if (!Number.isInteger(value) || value < 0) throw new Error(`--${name} must be a non-negative integer, got ${String(value)}`);
+}
+const PROVIDERS = values.providers.split(',').filter(Boolean) as FleetCloudName[];
+const unknown = PROVIDERS.filter((p) => !(FLEET_CLOUDS as readonly string[]).includes(p));
+if (unknown.length > 0) throw new Error(`--providers: unknown ${unknown.join(', ')} (known: ${FLEET_CLOUDS.join(', ')})`);
+
+const listeners = new Set<(event: StagelyEvent) => void>();
+const events = (event: StagelyEvent) => listeners.forEach((listener) => listener(event));
+const listen = (listener: (event: StagelyEvent) => void) => {
+  listeners.add(listener);
+  return () => void listeners.delete(listener);
+};
+
+const s = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+const sum = (t: ReadonlyMap<string, number>) => [...t.values()].reduce((a, b) => a + b, 0);
+
+interface CloudRun {
+  name: FleetCloudName;
+  limit: string;
+  phases: PhaseFigures[];
+}
+
+const runs: CloudRun[] = [];
+for (const name of PROVIDERS) {
+  const cloud = await startFleetCloud(name, { hosts: HOSTS, bootMs: BOOT_MS, events });
+  try {
+    process.stderr.write(`fleet: ${name}, ${HOSTS} hosts...\n`);
+    runs.push({ name, limit: cloud.limit, phases: await runFleet(cloud, { hosts: HOSTS, bootMs: BOOT_MS, concurrency: CONCURRENCY, settleMaxMs: SETTLE_MAX_MS, environment: 'fleet', listen }) });
+  } finally {
+    await cloud.close();
+  }
+}
+
+console.log(`# Fleet apply, every provider\n`);
+console.log(
+  `${HOSTS} hosts, boot ${BOOT_MS} ms, apply concurrency ${CONCURRENCY}; Node ${process.version}, ${platform()} ${release()}, ` +
+    `${cpus().length} CPUs, load average ${loadavg().map((l) => l.toFixed(1)).join(' ')} at the end.\n`,
+);
+console.log('| provider | phase | wall | bound | wall / bound | requests made | least needed | 429s answered | failed hosts | RATE_LIMITED to the caller | client retries / limiter holds |');
+console.log('| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
+for (const run of runs) {
+  for (const p of run.phases) {
+    const ratio = p.boundMs > 0 ? `x${(p.wallMs / p.boundMs).toFixed(2)}` : 'n/a (within burst)';
+    const failed = p.failedHosts === 0 ? '0' : `**${p.failedHosts}** (${p.failureCodes.join(', ')})`;
+    console.log(
+      `| ${run.name} | ${p.phase} | ${s(p.wallMs)} | ${s(p.boundMs)} | ${ratio} | ${sum(p.made)} | ${sum(p.minimum)} | ${p.refused} | ${failed} | ${p.rateLimitedErrors} | ${p.retries} / ${p.clientRateLimitHolds} |`,
+    );
+  }
+}
+
+console.log(`\n## Requests by operation (made / least needed)\n`);
+console.log('| provider | phase | by operation |');
+console.log('| --- | --- | --- |');
+for (const run of runs) {
+  for (const p of run.phases) {
+    const operations = [...new Set([...p.minimum.keys(), ...p.made.keys()])].sort();
+    console.log(`| ${run.name} | ${p.phase} | ${operations.map((op) => `${op} ${p.made.get(op) ?? 0} / ${p.minimum.get(op) ?? 0}`).join(', ')} |`);
+  }
+}
+
+console.log(`\n## The bound, budget by budget\n`);
+console.log('Limits the fakes enforced:\n');
+for (const run of runs) console.log(`- ${run.name}: ${run.limit}`);
+console.log('\nBudgets that counted more than one request (catalogue reads, one each, are left out):\n');
+console.log('| provider | phase | budget | least needed | made | left at the start | time past the burst |');
+console.log('| --- | --- | --- | --- | ---: | ---: | ---: |');
+for (const run of runs) {
+  for (const p of run.phases) {
+    const shown = p.budgets.filter((b) => b.needed > 1 || b.made > 1 || b.pastBurstMs > 0);
+    if (shown.length === 0) console.log(`| ${run.name} | ${p.phase} | (none) | | | | |`);
+    for (const b of shown) {
+      const settled = p.settledMs > 0 ? ` (after ${s(p.settledMs)} of settling)` : '';
+      console.log(`| ${run.name} | ${p.phase} | ${b.budget.label} | ${b.needed} | ${b.made} | ${b.available}${settled} | ${s(b.pastBurstMs)} |`);
+    }
+  }
+}
+
+if (SCALE_HOSTS > 0) {
+  process.stderr.write(`fleet: mock with a state file, ${SCALE_HOSTS} hosts...\n`);
+  const child = spawnSync(
+    process.execPath,
+    ['--import', 'tsx', join(import.meta.dirname, 'support', 'mock-fleet-scale.ts'), '--hosts', String(SCALE_HOSTS), '--boot-ms', String(SCALE_BOOT_MS), '--concurrency', String(CONCURRENCY)],
+    { cwd: import.meta.dirname, encoding: 'utf8', maxBuffer: 1 << 26 },
+  );
+  if (child.status !== 0) throw new Error(`mock-fleet-scale failed (${child.status ?? child.signal}): ${child.stderr.slice(0, 2000)}`);
+  const r = JSON.parse(child.stdout.trim().split('\n').pop()!) as {
+    applied: { wallMs: number; cpuMs: number; failed: number };
+    destroyed: { wallMs: number; cpuMs: number; failed: number };
+    stateBytes: number;
+    left: number;
+    maxRssKiB: number;
+  };
+  console.log(`\n## ${SCALE_HOSTS} hosts on the mock with a state file\n`);
+  console.log(`Boot ${SCALE_BOOT_MS} ms, apply concurrency ${CONCURRENCY}, a child process; load average ${loadavg().map((l) => l.toFixed(1)).join(' ')} at the end.\n`);
+  console.log('| phase | wall | CPU (user + system) | failed hosts |');
+  console.log('| --- | ---: | ---: | ---: |');
+  console.log(`| plan + apply, ${SCALE_HOSTS} hosts | ${s(r.applied.wallMs)} | ${s(r.applied.cpuMs)} | ${r.applied.failed} |`);
+  console.log(`| plan + apply of the empty environment | ${s(r.destroyed.wallMs)} | ${s(r.destroyed.cpuMs)} | ${r.destroyed.failed} |`);
+  console.log(`\nState file once applied: ${(r.stateBytes / 1024 / 1024).toFixed(2)} MiB; peak RSS of the process: ${(r.maxRssKiB / 1024).toFixed(0)} MiB; instances left after destroy: ${r.left}.`);
+}
+
+const bad = runs.flatMap((run) => run.phases.filter((p) => p.failedHosts > 0 || p.rateLimitedErrors > 0).map((p) => `${run.name} ${p.phase}`));
+if (bad.length > 0) console.log(`\nNot met: failed hosts or RATE_LIMITED errors in ${bad.join(', ')}.`);
