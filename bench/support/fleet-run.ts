@@ -49,6 +49,10 @@ export interface PhaseFigures {
   /** Client-side: core's retry events and the limiter's rate-limit events. */
   retries: number;
   clientRateLimitHolds: number;
+  /** From the phase's start: plan done, the last change accepted (create or delete), the last host ready. */
+  planDoneMs: number;
+  lastChangeMs: number;
+  lastReadyMs: number;
   budgets: BudgetUse[];
   boundMs: number;
   /** Waited before the phase so that its budgets were whole again. */
@@ -121,9 +125,19 @@ async function phase(
   const mark = cloud.requests().length;
   const failures: ApplyFailure[] = [];
   const started = performance.now();
+  const at = { planDoneMs: 0, lastChangeMs: 0, lastReadyMs: 0 };
+  const since = () => performance.now() - started;
   try {
     const planned = await plan(cloud.provider, { environment: options.environment, hosts });
-    await apply(cloud.provider, planned, { concurrency: options.concurrency });
+    at.planDoneMs = since();
+    await apply(cloud.provider, planned, {
+      concurrency: options.concurrency,
+      onProgress: (event) => {
+        // `waiting`: the cloud accepted the create; `deleted`: the delete.
+        if (event.status === 'waiting' || event.status === 'deleted') at.lastChangeMs = since();
+        if (event.status === 'ready') at.lastReadyMs = since();
+      },
+    });
   } catch (error) {
     if (error instanceof ApplyError) failures.push(...error.failed);
     else failures.push({ name: '(plan)', host: null, action: 'create', code: isStagelyError(error) ? error.code : 'UNEXPECTED', message: String(error) });
@@ -158,6 +172,7 @@ async function phase(
     failureCodes: [...codes].map(([code, n]) => `${code} x${n}`),
     retries,
     clientRateLimitHolds,
+    ...at,
     budgets,
     boundMs,
     settledMs,
