@@ -80,46 +80,48 @@ for (const name of PROVIDERS) {
   }
 }
 
-console.log(`# Fleet apply, every provider\n`);
-console.log(
-  `${HOSTS} hosts, boot ${BOOT_MS} ms, apply concurrency ${CONCURRENCY}; Node ${process.version}, ${platform()} ${release()}, ` +
-    `${cpus().length} CPUs, load average ${loadavg().map((l) => l.toFixed(1)).join(' ')} at the end.\n`,
-);
-console.log('| provider | phase | wall | bound | wall / bound | requests made | least needed | 429s answered | failed hosts | RATE_LIMITED to the caller | client retries / limiter holds | plan done / last change accepted / last host ready |');
-console.log('| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
-for (const run of runs) {
-  for (const p of run.phases) {
-    const ratio = p.boundMs > 0 ? `x${(p.wallMs / p.boundMs).toFixed(2)}` : 'n/a (within burst)';
-    const failed = p.failedHosts === 0 ? '0' : `**${p.failedHosts}** (${p.failureCodes.join(', ')})`;
-    console.log(
-      `| ${run.name} | ${p.phase} | ${s(p.wallMs)} | ${s(p.boundMs)} | ${ratio} | ${sum(p.made)} | ${sum(p.minimum)} | ${p.refused} | ${failed} | ${p.rateLimitedErrors} | ${p.retries} / ${p.clientRateLimitHolds} | ${s(p.planDoneMs)} / ${s(p.lastChangeMs)} / ${p.phase === 'apply' ? s(p.lastReadyMs) : '-'} |`,
-    );
+if (runs.length > 0) {
+  console.log(`# Fleet apply, every provider\n`);
+  console.log(
+    `${HOSTS} hosts, boot ${BOOT_MS} ms, apply concurrency ${CONCURRENCY}; Node ${process.version}, ${platform()} ${release()}, ` +
+      `${cpus().length} CPUs, load average ${loadavg().map((l) => l.toFixed(1)).join(' ')} at the end.\n`,
+  );
+  console.log('| provider | phase | wall | bound | wall / bound | requests made | least needed | 429s answered | failed hosts | RATE_LIMITED to the caller | client retries / limiter holds | plan done / last change accepted / last host ready |');
+  console.log('| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
+  for (const run of runs) {
+    for (const p of run.phases) {
+      const ratio = p.boundMs > 0 ? `x${(p.wallMs / p.boundMs).toFixed(2)}` : 'n/a (within burst)';
+      const failed = p.failedHosts === 0 ? '0' : `**${p.failedHosts}** (${p.failureCodes.join(', ')})`;
+      console.log(
+        `| ${run.name} | ${p.phase} | ${s(p.wallMs)} | ${s(p.boundMs)} | ${ratio} | ${sum(p.made)} | ${sum(p.minimum)} | ${p.refused} | ${failed} | ${p.rateLimitedErrors} | ${p.retries} / ${p.clientRateLimitHolds} | ${s(p.planDoneMs)} / ${s(p.lastChangeMs)} / ${p.phase === 'apply' ? s(p.lastReadyMs) : '-'} |`,
+      );
+    }
   }
-}
 
-console.log(`\n## Requests by operation (made / least needed)\n`);
-console.log('| provider | phase | by operation |');
-console.log('| --- | --- | --- |');
-for (const run of runs) {
-  for (const p of run.phases) {
-    const operations = [...new Set([...p.minimum.keys(), ...p.made.keys()])].sort();
-    console.log(`| ${run.name} | ${p.phase} | ${operations.map((op) => `${op} ${p.made.get(op) ?? 0} / ${p.minimum.get(op) ?? 0}`).join(', ')} |`);
+  console.log(`\n## Requests by operation (made / least needed)\n`);
+  console.log('| provider | phase | by operation |');
+  console.log('| --- | --- | --- |');
+  for (const run of runs) {
+    for (const p of run.phases) {
+      const operations = [...new Set([...p.minimum.keys(), ...p.made.keys()])].sort();
+      console.log(`| ${run.name} | ${p.phase} | ${operations.map((op) => `${op} ${p.made.get(op) ?? 0} / ${p.minimum.get(op) ?? 0}`).join(', ')} |`);
+    }
   }
-}
 
-console.log(`\n## The bound, budget by budget\n`);
-console.log('Limits the fakes enforced:\n');
-for (const run of runs) console.log(`- ${run.name}: ${run.limit}`);
-console.log('\nBudgets that counted more than one request (catalogue reads, one each, are left out):\n');
-console.log('| provider | phase | budget | least needed | made | left at the start | time past the burst |');
-console.log('| --- | --- | --- | --- | ---: | ---: | ---: |');
-for (const run of runs) {
-  for (const p of run.phases) {
-    const shown = p.budgets.filter((b) => b.needed > 1 || b.made > 1 || b.pastBurstMs > 0);
-    if (shown.length === 0) console.log(`| ${run.name} | ${p.phase} | (none) | | | | |`);
-    for (const b of shown) {
-      const settled = p.settledMs > 0 ? ` (after ${s(p.settledMs)} of settling)` : '';
-      console.log(`| ${run.name} | ${p.phase} | ${b.budget.label} | ${b.needed} | ${b.made} | ${b.available}${settled} | ${s(b.pastBurstMs)} |`);
+  console.log(`\n## The bound, budget by budget\n`);
+  console.log('Limits the fakes enforced:\n');
+  for (const run of runs) console.log(`- ${run.name}: ${run.limit}`);
+  console.log('\nBudgets that counted more than one request (catalogue reads, one each, are left out):\n');
+  console.log('| provider | phase | budget | least needed | made | left at the start | time past the burst |');
+  console.log('| --- | --- | --- | --- | ---: | ---: | ---: |');
+  for (const run of runs) {
+    for (const p of run.phases) {
+      const shown = p.budgets.filter((b) => b.needed > 1 || b.made > 1 || b.pastBurstMs > 0);
+      if (shown.length === 0) console.log(`| ${run.name} | ${p.phase} | (none) | | | | |`);
+      for (const b of shown) {
+        const settled = p.settledMs > 0 ? ` (after ${s(p.settledMs)} of settling)` : '';
+        console.log(`| ${run.name} | ${p.phase} | ${b.budget.label} | ${b.needed} | ${b.made} | ${b.available}${settled} | ${s(b.pastBurstMs)} |`);
+      }
     }
   }
 }
