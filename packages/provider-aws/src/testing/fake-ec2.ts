@@ -163,6 +163,8 @@ export interface FakeEc2 {
    * failed launch: pending, shutting-down and terminated with `failure` as their StateReason.
    */
   failLaunches(failure: FakeLaunchFailure, times?: number): void;
+  /** From RunInstances to `running` for instances made from now on (boots differ from one to the next). */
+  setBootDelay(ms: number): void;
   /** Calls answered past authentication, oldest first, optionally of one action. */
   calls(action?: string): readonly FakeEc2Call[];
   /** Instances created from now on answer InvalidInstanceID.NotFound for `ms` after their create. */
@@ -308,7 +310,7 @@ interface TokenRecord {
 export async function startFakeEc2(options: FakeEc2Options = {}): Promise<FakeEc2> {
   const clock = options.clock ?? systemClock;
   const credentials = options.credentials ?? [FAKE_EC2_CREDENTIALS];
-  const bootDelayMs = options.bootDelayMs ?? 50;
+  let bootDelayMs = options.bootDelayMs ?? 50;
   const terminateDelayMs = options.terminateDelayMs ?? 20;
   const imageDelayMs = options.imageDelayMs ?? 20;
   const maxPageSize = options.maxPageSize ?? 1000;
@@ -1102,6 +1104,10 @@ export async function startFakeEc2(options: FakeEc2Options = {}): Promise<FakeEc
     failLaunches(failure, times = 1) {
       if (!(failure.afterMs === undefined || failure.afterMs >= 0)) throw new RangeError('failLaunches: afterMs must be >= 0');
       for (let i = 0; i < times; i++) launchFailures.push({ ...failure });
+    },
+    setBootDelay(ms) {
+      if (!(ms >= 0)) throw new RangeError('setBootDelay(ms): ms must be >= 0');
+      bootDelayMs = ms;
     },
     calls: (action) => (action === undefined ? [...callLog] : callLog.filter((call) => call.action === action)),
     notFoundFor(ms) {
