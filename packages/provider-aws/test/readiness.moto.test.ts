@@ -4,11 +4,11 @@
  * of the answer instead of failing it. Skipped, saying why, where `python3 -m moto` is absent.
  */
 import { DEFAULT_POLL_SCHEDULE_OPTIONS, memoryBootHistory } from '@stagely/provider-core/provider';
-import { startFaultProxy, type FaultProxy } from '@stagely/provider-core/testing';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createAwsProvider } from '../src/index.js';
 import { MOTO_CREDENTIALS } from './support/moto-ec2.js';
-import { motoUnavailable, startMoto, type MotoServer } from './support/moto-server.js';
+import { motoForThisFile } from './support/moto-file.js';
+import { motoUnavailable } from './support/moto-server.js';
 import { SMALL } from './support/readiness-harness.js';
 import { virtualTime } from './support/virtual-time.js';
 
@@ -20,19 +20,11 @@ if (unavailable) {
     it.skip(`moto: ${unavailable}; install it with \`pip install "moto[server]"\` to run the batched waits on moto`, () => {});
   });
 } else {
-  let moto: MotoServer;
-  let proxy: FaultProxy;
-  beforeAll(async () => {
-    moto = await startMoto();
-    proxy = await startFaultProxy({ target: moto.endpoint });
-  }, 180_000);
-  afterAll(async () => {
-    await proxy?.close();
-    await moto?.stop();
-  });
+  const { proxy: proxyOf } = motoForThisFile();
 
   describe('aws readiness (moto)', () => {
     it('12 waits and one unknown id: one filtered, paged DescribeInstances round finds the 12', { timeout: 60_000 }, async () => {
+      const proxy = proxyOf();
       const time = virtualTime();
       const polls: Array<{ ids: number; batched: boolean }> = [];
       const provider = createAwsProvider(
