@@ -48,6 +48,10 @@ export interface FleetCloudOptions {
 
 const all = () => true;
 
+/** What a kit-built fake answered, from its request log. */
+const answeredBy = (fake: { http: { log: readonly { operation: string | undefined; status: number | null }[] } }) => (): AnsweredRequest[] =>
+  fake.http.log.map((e) => ({ operation: e.operation ?? '?', status: e.status }));
+
 function registry(events: EventSink) {
   // The importer resolves from bench/, as an application's own would.
   return createRegistry({ importer: (s) => import(s), events });
@@ -67,7 +71,7 @@ export async function startFleetCloud(name: FleetCloudName, options: FleetCloudO
         operations: { create: 'servers.create', delete: 'servers.delete', list: 'servers.list', status: ['servers.get', 'actions.get', 'servers.actions.get'] },
         pageSize: 50,
         budgets: () => [tokenBucket(`${limit} + ${refillPerSecond}/s, every request`, limit, refillPerSecond, all)],
-        requests: () => fake.http.log.map((e) => ({ operation: e.operation ?? '?', status: e.status })),
+        requests: answeredBy(fake),
         refusalStatus: 429,
         close: () => fake.close(),
       };
@@ -83,7 +87,7 @@ export async function startFleetCloud(name: FleetCloudName, options: FleetCloudO
         operations: { create: 'droplets_create', delete: 'droplets_destroy', list: 'droplets_list', status: ['droplets_get', 'actions_get', 'dropletActions_list'] },
         pageSize: 200,
         budgets: () => [slidingWindow(`${perMinute} a minute`, perMinute, 60_000, all), slidingWindow(`${perHour} an hour`, perHour, 3_600_000, all)],
-        requests: () => fake.http.log.map((e) => ({ operation: e.operation ?? '?', status: e.status })),
+        requests: answeredBy(fake),
         refusalStatus: 429,
         close: () => fake.close(),
       };
@@ -98,7 +102,7 @@ export async function startFleetCloud(name: FleetCloudName, options: FleetCloudO
         operations: { create: 'RunInstances', delete: 'TerminateInstances', list: 'DescribeInstances', status: [] },
         pageSize: 1000,
         budgets: (operations) => ec2Budgets(operations),
-        requests: () => fake.http.log.map((e) => ({ operation: e.operation ?? '?', status: e.status })),
+        requests: answeredBy(fake),
         refusalStatus: 503,
         close: () => fake.close(),
       };
