@@ -73,15 +73,16 @@ export function virtualWaits(): VirtualWaits {
         settled = true;
       });
       watched.catch(() => undefined);
-      for (let fired = 0; ; fired++) {
+      for (let fired = 0; ; ) {
         // Wait for state: every look answered and taken in.
         do await flush();
         while (inFlight > 0);
         if (settled) return watched;
-        if (fired >= 10_000) throw new Error('run: still not settled after 10000 timers');
         const next = Math.min(...timers.values());
         // No timer: something else runs (a create, a terminate): wait for it.
-        if (Number.isFinite(next)) await scheduler.advance(Math.max(0, next - scheduler.now()));
+        if (!Number.isFinite(next)) continue;
+        if (++fired > 10_000) throw new Error('run: still not settled after 10000 timers');
+        await scheduler.advance(Math.max(0, next - scheduler.now()));
       }
     },
   };
