@@ -14,8 +14,10 @@ import { DEFAULT_POLL_SCHEDULE_OPTIONS, type PollSchedule, type PollScheduleOpti
 /** Fewer boots than this say too little: the schedule without history is used. */
 export const MIN_BOOT_SAMPLES = 3;
 
-/** The call budget: what fixed 5-second polling (a look at once, then every 5 s) spends. */
+/** The call budget: what fixed 5-second polling (a look at once, then every 5 s) spends... */
 const BUDGET_INTERVAL_MS = 5000;
+/** ...less a little, since the history is a sample of the boots to come, not the boots themselves. */
+const BUDGET_SHARE = 0.97;
 /** No two looks closer than this: a status call takes about this long anyway. */
 const MIN_GAP_MS = 250;
 /** The history's tail: once fewer than this share of boots are still running, look steadily. */
@@ -52,8 +54,13 @@ export function planSchedule(plan: readonly number[], options: Partial<LearnedSc
 
 function planFor(samples: readonly number[], maxGap: number): number[] {
   const density = logKernelDensity(samples);
-  const budget = mean(samples.map((boot) => 1 + Math.ceil(boot / BUDGET_INTERVAL_MS)));
+  // Expected calls under the smoothed boot times (a look at t is made when the boot ends after the
+  // previous one): judged on the smoothed curve, not the samples, so the plan does not overfit them.
+  const expectedCalls = (looks: readonly number[]) => 1 + looks.reduce((sum, at) => sum + density(at).survival, 0);
+  const fixedLooks: number[] = [];
   const horizon = Math.max(...samples) * 4 + maxGap;
+  for (let at = 0; at < horizon; at += BUDGET_INTERVAL_MS) fixedLooks.push(at);
+  const budget = expectedCalls(fixedLooks) * BUDGET_SHARE;
   const build = (c: number): number[] => {
     const looks: number[] = [];
     for (let t = 0; t < horizon; ) {
@@ -61,17 +68,16 @@ function planFor(samples: readonly number[], maxGap: number): number[] {
       if (t > 0 && survival < TAIL_SHARE) break;
       const gap = pdf > 0 ? c * Math.sqrt(survival / pdf) : maxGap;
       t += Math.min(maxGap, Math.max(MIN_GAP_MS, gap));
-      looks.push(t);
+      looks.push(Math.round(t));
     }
     return looks;
   };
-  const cost = (looks: number[]) => mean(samples.map((boot) => callsUntil(looks, boot, maxGap)));
   // Bisect for the densest plan within budget (calls fall as c grows); c is in sqrt(ms).
   let lo = 0;
   let hi = 1000;
   for (let i = 0; i < 40; i++) {
     const mid = (lo + hi) / 2;
-    if (cost(build(mid)) <= budget) hi = mid;
+    if (expectedCalls(build(mid)) <= budget) hi = mid;
     else lo = mid;
   }
   return build(hi);
