@@ -104,7 +104,7 @@ export interface FakeDigitalOcean {
   notFoundFor(ms: number): void;
   /**
    * The next `times` creates are accepted (202) but placement then fails: the Droplet answers 404
-   * from then on, as DigitalOcean does when it cannot place one.
+   * from then on, as DigitalOcean does when it cannot place one, and its create action errors.
    */
   failPlacement(times?: number): void;
   /**
