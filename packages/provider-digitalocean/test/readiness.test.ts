@@ -110,17 +110,18 @@ describe('one wait', () => {
     expect(calls.droplets_list).toBeUndefined();
   });
 
-  it('active without a public address is nearlyReady: the next look comes within a second', async () => {
+  it('active without a public address is nearlyReady: the next look comes within a second, on a learned plan too', async () => {
     const { v, fake, make } = await setup({ ipDelayMs: 20_000 });
-    const provider = make();
+    // Learned boots of 40-42 s: the plan alone would look steadily again past them; the hint does not.
+    const provider = make(memoryBootHistory({ [KEY]: [40_000, 41_000, 42_000] }));
     const created = await provider.createInstance(SMALL);
     const origin = v.scheduler.now();
     readyLike(await v.run(provider.waitUntilReady(created.id, { timeoutMs: TIMEOUT_MS })), fake);
     const at = v.looks.map((look) => look.at - origin);
     const gaps = at.slice(1).map((t, i) => t - at[i]!);
     const firstActive = at.findIndex((t) => t >= BOOT_MS);
-    expect(gaps.slice(0, firstActive - 1).every((gap) => gap >= 4000), `steady before the boot: ${gaps.join(',')}`).toBe(true);
-    expect(gaps.slice(firstActive).every((gap) => gap <= 1000), `nearly ready after it: ${gaps.join(',')}`).toBe(true);
+    expect(firstActive).toBeGreaterThan(0);
+    expect(gaps.slice(firstActive).every((gap) => gap <= 1000), `nearly ready after the boot: ${gaps.join(',')}`).toBe(true);
     // Seen ready within a second of its address.
     expect(at.at(-1)! - (BOOT_MS + 20_000)).toBeLessThanOrEqual(1000);
   });
