@@ -175,6 +175,20 @@ describe('many waits', () => {
     }, 120_000);
   }
 
+  it('a Droplet without the managed tag, waited for beside managed ones, is asked for by id', async () => {
+    const { v, fake, make } = await setup();
+    const provider = make();
+    const managed = await provider.createInstance(SMALL);
+    const unmanaged = fake.seedDroplet();
+    const since = fake.http.log.length;
+    const ready = await v.run(Promise.all([managed.id, unmanaged.id].map((id) => provider.waitUntilReady(id, { timeoutMs: TIMEOUT_MS }))));
+    expect(ready.map((instance) => instance.id)).toEqual([managed.id, unmanaged.id]);
+    for (const instance of ready) readyLike(instance, fake);
+    const calls = statusCalls(fake, { since });
+    expect(calls.droplets_get).toBe(calls.droplets_list);
+    expect(statusCalls(fake, { since, ids: [managed.id] }).droplets_get ?? 0).toBe(0);
+  });
+
   it('a failed create action in a fleet ends that wait with a typed error; the others are ready', async () => {
     const { v, fake, make } = await setup();
     const provider = make();
