@@ -10,6 +10,8 @@
  *   placement fails answers 404 for good: inside the not-found grace it is waited for, after it
  *   the wait fails with a CapacityError naming the region.
  * - A deleted Droplet still answers for a while: this provider reports it as `terminating`.
+ * - Readiness: one core waiter per provider; what its looks ask DigitalOcean (a Droplet, the managed
+ *   tag's list for many, now and then the create action) is in readiness.ts.
  */
 import {
   ApiError,
