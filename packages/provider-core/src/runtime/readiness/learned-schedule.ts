@@ -18,8 +18,15 @@ export const MIN_BOOT_SAMPLES = 3;
 const BUDGET_INTERVAL_MS = 5000;
 /** ...less a little, since the history is a sample of the boots to come, not the boots themselves. */
 const BUDGET_SHARE = 0.97;
-/** No two looks closer than this: a status call takes about this long anyway. */
+/** No two looks closer than this: a status call takes about this long anyway... */
 const MIN_GAP_MS = 250;
+/** ...nor closer than this share of the time since the create: a recorded boot is only known to within a look. */
+const MIN_GAP_SHARE = 0.03;
+/**
+ * The narrowest smoothing (in log-time): a boot is recorded as the middle between two looks, so even
+ * boots that always take the same time are known only to about this much.
+ */
+const MIN_BANDWIDTH = 0.1;
 /** The history's tail: once fewer than this share of boots are still running, look steadily. */
 const TAIL_SHARE = 0.002;
 
@@ -67,7 +74,7 @@ function planFor(samples: readonly number[], maxGap: number): number[] {
       const { survival, pdf } = density(t);
       if (t > 0 && survival < TAIL_SHARE) break;
       const gap = pdf > 0 ? c * Math.sqrt(survival / pdf) : maxGap;
-      t += Math.min(maxGap, Math.max(MIN_GAP_MS, gap));
+      t += Math.min(maxGap, Math.max(MIN_GAP_MS, MIN_GAP_SHARE * t, gap));
       looks.push(Math.round(t));
     }
     return looks;
@@ -100,7 +107,7 @@ function logKernelDensity(samples: readonly number[]): (t: number) => { survival
   const logs = samples.map((s) => Math.log(s));
   const m = mean(logs);
   const sd = Math.sqrt(mean(logs.map((x) => (x - m) ** 2)));
-  const h = Math.max(0.04, 1.06 * sd * logs.length ** -0.2);
+  const h = Math.max(MIN_BANDWIDTH, 1.06 * sd * logs.length ** -0.2);
   return (t) => {
     if (t <= 0) return { survival: 1, pdf: 0 };
     const lt = Math.log(t);
