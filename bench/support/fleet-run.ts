@@ -14,7 +14,7 @@
  *    apply lists nothing when it only deletes.
  * The bound of a phase: the longest any budget of the cloud makes its least requests take past what
  * that budget has left at the phase's start, plus one boot for apply (the last host created must
- * still boot). Before destroy the run waits until every budget it used is whole again when that
+ * still boot). Before each phase the run waits until every budget it used is whole again when that
  * takes at most `settleMaxMs`; one that would take longer (Hetzner's hour) is taken as having
  * only what was not spent so far (its refill ignored), which can only make the bound too high: the
  * tables show each budget's need against what it had left, so that case is visible.
@@ -37,6 +37,8 @@ export interface BudgetUse {
 
 export interface PhaseFigures {
   phase: 'apply' | 'destroy';
+  /** 1 for the first fleet on this provider object; later rounds wait with the boot times it learned. */
+  round: number;
   hosts: number;
   wallMs: number;
   made: Tally;
@@ -80,12 +82,13 @@ function tally(requests: readonly { operation: string }[]): Tally {
   return out;
 }
 
-export async function runFleet(cloud: FleetCloud, options: FleetRunOptions): Promise<PhaseFigures[]> {
+/** Round `round` of a fleet on `cloud`'s provider (later rounds find the boot times the earlier ones taught its waiter). */
+export async function runFleet(cloud: FleetCloud, options: FleetRunOptions, round = 1): Promise<PhaseFigures[]> {
   const { hosts } = options;
   const pages = (n: number) => Math.max(1, Math.ceil(n / cloud.pageSize));
   const { create, delete: remove, list, status } = cloud.operations;
 
-  const applyPhase = await phase(cloud, options, 'apply', 0, fleetHosts(hosts), (made) => {
+  const applyPhase = await phase(cloud, options, round, 'apply', fleetHosts(hosts), (made) => {
     const minimum: Tally = new Map([
       [create, hosts],
       [list, pages(0) + pages(0) + pages(hosts)],
@@ -95,7 +98,7 @@ export async function runFleet(cloud: FleetCloud, options: FleetRunOptions): Pro
     }
     return minimum;
   });
-  const destroyPhase = await phase(cloud, options, 'destroy', options.settleMaxMs, [], () =>
+  const destroyPhase = await phase(cloud, options, round, 'destroy', [], () =>
     new Map([
       [list, pages(hosts)],
       [remove, hosts],
@@ -107,13 +110,13 @@ export async function runFleet(cloud: FleetCloud, options: FleetRunOptions): Pro
 async function phase(
   cloud: FleetCloud,
   options: FleetRunOptions,
+  round: number,
   name: PhaseFigures['phase'],
-  settleMaxMs: number,
   hosts: HostSpec[],
   minimumOf: (made: Tally) => Tally,
 ): Promise<PhaseFigures> {
   const before = tally(cloud.requests());
-  const settledMs = settleTime(cloud, before, settleMaxMs);
+  const settledMs = settleTime(cloud, before, options.settleMaxMs);
   if (settledMs > 0) await sleep(settledMs);
 
   let retries = 0;
@@ -162,6 +165,7 @@ async function phase(
   for (const f of failures) codes.set(f.code, (codes.get(f.code) ?? 0) + 1);
   return {
     phase: name,
+    round,
     hosts: options.hosts,
     wallMs,
     made,
