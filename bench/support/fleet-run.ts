@@ -115,7 +115,8 @@ async function phase(
   hosts: HostSpec[],
   minimumOf: (made: Tally) => Tally,
 ): Promise<PhaseFigures> {
-  const before = tally(cloud.requests());
+  // What the budgets spent so far: a refused request spends nothing.
+  const before = tally(cloud.requests().filter((r) => r.status !== cloud.refusalStatus));
   const settledMs = settleTime(cloud, before, options.settleMaxMs);
   if (settledMs > 0) await sleep(settledMs);
 
