@@ -4,12 +4,12 @@
  * snapshots, and no token anywhere.
  */
 import { inspect } from 'node:util';
-import { createRegistry, generateEncryptionKey, isStagelyError, sealCredentials, type CloudProvider, type StagelyError } from '@stagely/provider-core';
+import { createRegistry, generateEncryptionKey, isStagelyError, sealCredentials, type CloudProvider } from '@stagely/provider-core';
 import { manualClock } from '@stagely/provider-core/testing';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import plugin, { createHetznerProvider } from '../src/index.js';
 import { HTML_BAD_GATEWAY, startFakeHetzner } from '../src/testing/index.js';
-import { startHarness, TOKEN, type Harness } from './setup.js';
+import { failure, startHarness, TOKEN, type Harness } from './setup.js';
 
 let h: Harness;
 beforeAll(async () => {
@@ -23,15 +23,6 @@ afterEach(() => {
   h.fake.http.clearLog();
   expect(crashed, 'fake handlers that threw').toEqual([]);
 });
-
-const failure = (promise: Promise<unknown>) =>
-  promise.then(
-    (value) => expect.fail(`expected a rejection, got ${inspect(value)}`),
-    (error: unknown) => {
-      if (!isStagelyError(error)) throw error;
-      return error as StagelyError;
-    },
-  );
 
 function expectNoToken(value: unknown): void {
   expect(inspect(value, { depth: 10 })).not.toContain(TOKEN);

@@ -4,12 +4,12 @@
  * hints do, and boot times learned across providers. Boots are tens of (virtual) seconds, as on Hetzner.
  */
 import { inspect } from 'node:util';
-import { isStagelyError, type Instance, type StagelyError, type StagelyEvent } from '@stagely/provider-core';
+import type { Instance, StagelyEvent } from '@stagely/provider-core';
 import { backoffSchedule, bootKey, learnedPlan, memoryBootHistory, pollUntilReady, type BootHistory } from '@stagely/provider-core/provider';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createHetznerProvider, type HetznerProvider } from '../src/index.js';
 import { startFakeHetzner, type FakeHetzner, type FakeHetznerOptions } from '../src/testing/index.js';
-import { TOKEN } from './setup.js';
+import { failure, TOKEN } from './setup.js';
 import { virtualTime, type VirtualTime } from './virtual-time.js';
 
 const BOOT_MS = 30_000;
@@ -74,15 +74,6 @@ const total = (counts: Record<string, number>) => Object.values(counts).reduce((
 async function createMany(provider: HetznerProvider, count: number, prefix: string, tags: Record<string, string> = {}): Promise<Instance[]> {
   return Promise.all(Array.from({ length: count }, (_, i) => provider.createInstance({ name: `${prefix}-${i}`, size: 'small', region: 'fsn1', tags })));
 }
-
-const failure = (promise: Promise<unknown>) =>
-  promise.then(
-    (value) => expect.fail(`expected a rejection, got ${inspect(value)}`),
-    (error: unknown) => {
-      if (!isStagelyError(error)) throw error;
-      return error as StagelyError;
-    },
-  );
 
 describe('one wait', () => {
   it('makes no more status calls than polling getInstance did, and sees readiness sooner', async () => {
