@@ -38,12 +38,13 @@ export interface PollScheduleOptions {
 /**
  * The schedule with no history, measured against fixed 5 s polling in bench/ (readiness-sim): the
  * call fixed polling makes at once is skipped, which pays for a first look at 2 s and a slightly
- * faster 4.5 s pace after it; at most 5 s apart, so readiness is never seen more than 5 s late.
+ * faster pace after it (4.5 s, growing 3% a look to 5 s), so that its n-th look is never before
+ * fixed polling's n-th: never more calls, and never more than 5 s late.
  */
 export const DEFAULT_POLL_SCHEDULE_OPTIONS: PollScheduleOptions = {
   firstMs: 2000,
   intervalMs: 4500,
-  growth: 1,
+  growth: 1.03,
   relativeInterval: 0.1,
   maxIntervalMs: 5000,
   nearlyReadyMs: 1000,
@@ -79,6 +80,9 @@ export function fixedSchedule(intervalMs: number): PollSchedule {
   return (callsMade) => (callsMade === 0 ? 0 : intervalMs);
 }
 
+/** Once the estimated end has passed, look every this share of the time waited (at least nearlyReadyMs). */
+const PASSED_ESTIMATE_SHARE = 0.1;
+
 /**
  * What the API hinted moves the next look: a progress figure to when it says the boot ends (it is
  * the cloud's own estimate, linear in time), a "nearly ready" to `nearlyReadyMs`; never past
@@ -91,7 +95,13 @@ export function withHints(schedule: PollSchedule, options: Partial<Pick<PollSche
     let next = schedule(calls, elapsedMs, last, hint);
     const progress = hint?.progress;
     if (progress !== undefined && progress > 0 && progress < 1 && elapsedMs > 0) {
-      next = Math.min(maxGap, Math.max(nearlyMs / 4, elapsedMs / progress - elapsedMs));
+      const remaining = elapsedMs / progress - elapsedMs;
+      // Looks spread evenly up to the estimated end, so that one lands on it (no look more than the
+      // schedule would make); an estimate that has passed means moments away, unless the boot is long.
+      next =
+        remaining > nearlyMs
+          ? remaining / Math.ceil(remaining / maxGap)
+          : Math.min(maxGap, Math.max(nearlyMs, PASSED_ESTIMATE_SHARE * elapsedMs));
     }
     if (hint?.nearlyReady) next = Math.min(next, nearlyMs);
     return next;

@@ -14,10 +14,19 @@ import { DEFAULT_POLL_SCHEDULE_OPTIONS, type PollSchedule, type PollScheduleOpti
 /** Fewer boots than this say too little: the schedule without history is used. */
 export const MIN_BOOT_SAMPLES = 3;
 
-/** The call budget: what fixed 5-second polling (a look at once, then every 5 s) spends. */
+/** The call budget: what fixed 5-second polling (a look at once, then every 5 s) spends... */
 const BUDGET_INTERVAL_MS = 5000;
-/** No two looks closer than this: a status call takes about this long anyway. */
+/** ...less a little, since the history is a sample of the boots to come, not the boots themselves. */
+const BUDGET_SHARE = 0.97;
+/** No two looks closer than this: a status call takes about this long anyway... */
 const MIN_GAP_MS = 250;
+/** ...nor closer than this share of the time since the create: a recorded boot is only known to within a look. */
+const MIN_GAP_SHARE = 0.03;
+/**
+ * The narrowest smoothing (in log-time): a boot is recorded as the middle between two looks, so even
+ * boots that always take the same time are known only to about this much.
+ */
+const MIN_BANDWIDTH = 0.1;
 /** The history's tail: once fewer than this share of boots are still running, look steadily. */
 const TAIL_SHARE = 0.002;
 
@@ -52,26 +61,30 @@ export function planSchedule(plan: readonly number[], options: Partial<LearnedSc
 
 function planFor(samples: readonly number[], maxGap: number): number[] {
   const density = logKernelDensity(samples);
-  const budget = mean(samples.map((boot) => 1 + Math.ceil(boot / BUDGET_INTERVAL_MS)));
+  // Expected calls under the smoothed boot times (a look at t is made when the boot ends after the
+  // previous one): judged on the smoothed curve, not the samples, so the plan does not overfit them.
+  const expectedCalls = (looks: readonly number[]) => 1 + looks.reduce((sum, at) => sum + density(at).survival, 0);
+  const fixedLooks: number[] = [];
   const horizon = Math.max(...samples) * 4 + maxGap;
+  for (let at = 0; at < horizon; at += BUDGET_INTERVAL_MS) fixedLooks.push(at);
+  const budget = expectedCalls(fixedLooks) * BUDGET_SHARE;
   const build = (c: number): number[] => {
     const looks: number[] = [];
     for (let t = 0; t < horizon; ) {
       const { survival, pdf } = density(t);
       if (t > 0 && survival < TAIL_SHARE) break;
       const gap = pdf > 0 ? c * Math.sqrt(survival / pdf) : maxGap;
-      t += Math.min(maxGap, Math.max(MIN_GAP_MS, gap));
-      looks.push(t);
+      t += Math.min(maxGap, Math.max(MIN_GAP_MS, MIN_GAP_SHARE * t, gap));
+      looks.push(Math.round(t));
     }
     return looks;
   };
-  const cost = (looks: number[]) => mean(samples.map((boot) => callsUntil(looks, boot, maxGap)));
   // Bisect for the densest plan within budget (calls fall as c grows); c is in sqrt(ms).
   let lo = 0;
   let hi = 1000;
   for (let i = 0; i < 40; i++) {
     const mid = (lo + hi) / 2;
-    if (cost(build(mid)) <= budget) hi = mid;
+    if (expectedCalls(build(mid)) <= budget) hi = mid;
     else lo = mid;
   }
   return build(hi);
@@ -94,7 +107,7 @@ function logKernelDensity(samples: readonly number[]): (t: number) => { survival
   const logs = samples.map((s) => Math.log(s));
   const m = mean(logs);
   const sd = Math.sqrt(mean(logs.map((x) => (x - m) ** 2)));
-  const h = Math.max(0.04, 1.06 * sd * logs.length ** -0.2);
+  const h = Math.max(MIN_BANDWIDTH, 1.06 * sd * logs.length ** -0.2);
   return (t) => {
     if (t <= 0) return { survival: 1, pdf: 0 };
     const lt = Math.log(t);
