@@ -190,7 +190,7 @@ describe('many waits', () => {
   });
 
   it('`starting` is nearly ready: the next round comes within a second', async () => {
-    // Starting from 14.4 s: the rounds at 2, 6.5 and 11 s see it initializing, the one at 15.5 s starting.
+    // Starting from 14.4 s: the rounds at 2, 6.5 and about 11 s see it initializing, the one near 16 s starting.
     const w = await start({ bootDelayMs: 18_000 });
     const provider = w.provider();
     const servers = await createMany(provider, 2, 'nearly');
@@ -200,7 +200,9 @@ describe('many waits', () => {
     const states = w.events.slice(seen).flatMap((event) => (event.type === 'state' ? [event.providerState] : []));
     expect(states).toEqual(['initializing', 'initializing', 'starting', 'starting', 'running', 'running']);
     const gaps = w.looks.slice(1).map((look, i) => look.at - w.looks[i]!.at);
-    expect(gaps).toEqual([4500, 4500, 4500, 1000, 1000, 1000]);
+    // Initializing: core's schedule (4.5 s and more apart); starting: a second, the batch interval.
+    expect(gaps.slice(-3)).toEqual([1000, 1000, 1000]);
+    expect(gaps.slice(0, -3).every((gap) => gap >= 4500)).toBe(true);
   });
 });
 
