@@ -95,7 +95,9 @@ describe('HTTP failures', () => {
     const instance = await h.provider.createInstance({ size: 'small' });
     h.fake.injectFault('locked', 2, { operation: 'servers.delete' });
     await h.provider.terminateInstance(instance.id);
-    expect(await h.provider.getInstance(instance.id)).toBeNull();
+    // Deleting (the delete action still runs) or already gone, whatever the machine's speed.
+    expect([undefined, 'terminating']).toContain((await h.provider.getInstance(instance.id))?.state);
+    expect(h.calls('servers.delete')).toBe(3);
   });
 
   it('hcloud-js does not retry on its own: one call per attempt', async () => {
