@@ -130,8 +130,7 @@ export class HetznerReadiness implements ReadinessSource {
     for (const id of ids) {
       const booting = this.#booting.get(id);
       if (booting?.actionId === undefined) continue;
-      const answer = answers.get(id);
-      const instance = answer && 'instance' in answer && !('id' in answer) ? answer.instance : (answer as Instance | null | undefined);
+      const instance = instanceIn(answers.get(id));
       if (!instance || instance.state === 'stopped') suspects.set(booting.actionId, id);
     }
     const actionIds = [...suspects.keys()];
@@ -191,4 +190,10 @@ export class HetznerReadiness implements ReadinessSource {
     if (progress > 0 && elapsed > 0) booting.endsAt = booting.createdAt + elapsed / progress;
     return { instance: booting.instance, hint: { progress } };
   }
+}
+
+/** The instance an answer holds (an observation's, or the answer itself). */
+function instanceIn(answer: ProbeAnswer | undefined): Instance | null {
+  if (!answer) return null;
+  return 'id' in answer ? answer : answer.instance;
 }

@@ -156,6 +156,25 @@ describe('many waits', () => {
     expect(total(calls)).toBeLessThan((30 * 7) / 4);
   });
 
+  it('a server this provider did not create (no labels to list it by) is read on its own', async () => {
+    const w = await start({ bootDelayMs: 10_000 });
+    const provider = w.provider();
+    const [mine] = await createMany(provider, 1, 'mine', { team: 'a' });
+    const stranger = w.fake.seedServer({ name: 'stranger', labels: { owner: 'someone-else' } });
+    w.fake.http.clearLog();
+    const ready = await w.time.run(Promise.all([mine!.id, stranger.id].map((id) => provider.waitUntilReady(id, { timeoutMs: TEN_MINUTES }))));
+    expect(ready.map((r) => [r.id, r.state])).toEqual([
+      [mine!.id, 'running'],
+      [stranger.id, 'running'],
+    ]);
+    const calls = w.statusCalls();
+    // Each round: the listing (managed-by only, as the stranger's labels are unknown) and a get of the stranger.
+    expect(calls['servers.get']).toBe(calls['servers.list']);
+    expect(new Set(w.fake.http.log.flatMap((e) => (e.operation === 'servers.list' ? [new URLSearchParams(e.search).get('label_selector')] : [])))).toEqual(
+      new Set(['managed-by==stagely']),
+    );
+  });
+
   it('a fleet wait leaves Hetzner’s hourly budget almost whole', async () => {
     const w = await start();
     const provider = w.provider();
