@@ -19,10 +19,11 @@
  * most of that away; timings still vary).
  *
  *   pnpm exec turbo run build --filter @stagely/bench...
- *   cd bench && node run-all.mjs soak -- --seed 1 --ops 300 --seconds 60
+ *   cd bench && node run-all.mjs soak -- --seed 1 --ops 300 --seconds 120
  *   options: --seed (default 1), --ops (planned operations, default 300), --seconds (no operation starts
- *   after this, default 60), --requests (nor after this many requests to one fake, default 20000),
- *   --concurrency (workers, default 8), --fault-rate (chance an operation arms faults, default 0.5),
+ *   after this, default 120), --requests (nor after this many requests to one fake, default 20000),
+ *   --concurrency (workers, default 8), --attempts (the providers' retry attempts per request, default 2:
+ *   few, so that faults surface as errors and the cleanups run), --fault-rate (chance an operation arms faults, default 0.5),
  *   --providers (default mock,hetzner,digitalocean,aws)
  */
 import { cpus, loadavg } from 'node:os';
@@ -42,9 +43,10 @@ const { values } = parseArgs({
   options: {
     seed: { type: 'string', default: '1' },
     ops: { type: 'string', default: '300' },
-    seconds: { type: 'string', default: '60' },
+    seconds: { type: 'string', default: '120' },
     requests: { type: 'string', default: '20000' },
     concurrency: { type: 'string', default: '8' },
+    attempts: { type: 'string', default: '2' },
     'fault-rate': { type: 'string', default: '0.5' },
     providers: { type: 'string', default: ADAPTERS.map((a) => a.name).join(',') },
   },
@@ -59,6 +61,7 @@ const OPS = positive('ops', values.ops);
 const SECONDS = positive('seconds', values.seconds);
 const REQUESTS = positive('requests', values.requests);
 const CONCURRENCY = positive('concurrency', values.concurrency);
+const ATTEMPTS = positive('attempts', values.attempts);
 const FAULT_RATE = Number(values['fault-rate']);
 if (!(FAULT_RATE >= 0 && FAULT_RATE <= 1)) throw new Error(`--fault-rate must be between 0 and 1, got ${String(values['fault-rate'])}`);
 const names = values.providers!.split(',').map((s) => s.trim());
@@ -75,7 +78,7 @@ console.log(`## Fault soak, seed ${SEED}`);
 console.log();
 console.log(
   `Plan ${planDigest(plan)}: ${OPS} operations, faults on ${Math.round(FAULT_RATE * 100)} % of them; ` +
-    `${CONCURRENCY} workers, at most ${SECONDS} s and ${REQUESTS} requests per provider; request timeout ${REQUEST_TIMEOUT_MS} ms. ` +
+    `${CONCURRENCY} workers, ${ATTEMPTS} attempts per request, at most ${SECONDS} s and ${REQUESTS} requests per provider; request timeout ${REQUEST_TIMEOUT_MS} ms. ` +
     `Node ${process.version}, ${cpus().length} CPUs, load ${loadavg()[0]!.toFixed(1)}.`,
 );
 
@@ -87,6 +90,7 @@ for (const adapter of chosen) {
     seconds: SECONDS,
     maxRequests: REQUESTS,
     requestTimeoutMs: REQUEST_TIMEOUT_MS,
+    attempts: ATTEMPTS,
     readyTimeoutMs: 5000,
   });
   console.log();

@@ -4,7 +4,7 @@
  * ones whose terminate failed, images whose delete failed, and what errors name in
  * `details.leftBehind` or in a provision's `details.cleanup` (an instance not terminated).
  */
-import { isStagelyError, type StagelyError } from '@stagely/provider-core';
+import { isStagelyError, type StagelyError, type StagelyEvent } from '@stagely/provider-core';
 
 export class SoakOutcome {
   readonly errorsByCode = new Map<string, number>();
@@ -14,6 +14,9 @@ export class SoakOutcome {
   /** Instances the library reported as existing: kept provisions, failed terminates, leftBehind, cleanup not done. */
   readonly reportedInstances = new Set<string>();
   readonly reportedImages = new Set<string>();
+  /** Retries the providers made, and the times a rate-limit answer held their callers. */
+  retries = 0;
+  rateLimitHolds = 0;
 
   constructor(private readonly secrets: readonly string[]) {}
 
@@ -39,7 +42,9 @@ export class SoakOutcome {
   }
 
   /** Checks an event for credentials (events are what a CLI prints). */
-  event(event: unknown): void {
+  event(event: StagelyEvent): void {
+    if (event.type === 'retry') this.retries += 1;
+    if (event.type === 'rate-limit') this.rateLimitHolds += 1;
     if (this.#leaks(JSON.stringify(event))) this.credentialLeaks += 1;
   }
 

@@ -21,6 +21,7 @@ export function soakTable(r: SoakResult): string[] {
   const faults = FAULT_KINDS.map((k) => (r.cannot.includes(k) ? `${k} n/a` : `${k} ${r.met[k]}/${r.armed[k]}`)).join(', ');
   rows.push(['faults injected (met a request / armed)', faults]);
   rows.push(["429s from the fake's own budget", String(r.budgetRefusals)]);
+  rows.push(['retries / rate-limit holds (events)', `${r.retries} / ${r.rateLimitHolds}`]);
   const codes = [...r.errorsByCode].sort(([a], [b]) => a.localeCompare(b)).map(([code, n]) => `${code} ${n}`);
   rows.push(['errors by code', codes.length ? codes.join(', ') : 'none']);
   rows.push(['instances made / kept at the end / reported left (failed terminate, leftBehind, cleanup)', `${r.instancesSeen} / ${r.kept} / ${r.reported}`]);

@@ -19,6 +19,8 @@ export interface SoakLimits {
   /** No operation starts once the fake has answered this many requests. */
   maxRequests: number;
   requestTimeoutMs: number;
+  /** The provider's retry attempts per request. */
+  attempts: number;
   /** A provision's readiness limit. */
   readyTimeoutMs: number;
 }
@@ -37,6 +39,8 @@ export interface SoakResult {
   met: Record<FaultKind, number>;
   cannot: readonly FaultKind[];
   budgetRefusals: number;
+  retries: number;
+  rateLimitHolds: number;
   errorsByCode: Map<string, number>;
   untyped: number;
   credentialLeaks: number;
@@ -61,7 +65,7 @@ export async function runSoak(adapter: SoakAdapter, plan: readonly PlannedOperat
     outcome?.event(event);
     if (event.type === 'request') watch?.sample();
   };
-  const target = await adapter.start({ seed: limits.seed, events, requestTimeoutMs: limits.requestTimeoutMs });
+  const target = await adapter.start({ seed: limits.seed, events, requestTimeoutMs: limits.requestTimeoutMs, attempts: limits.attempts });
   outcome = new SoakOutcome(target.secrets);
   watch = new StoreWatch(() => target.store());
   try {
@@ -182,12 +186,14 @@ async function drive(name: string, target: SoakTarget, plan: readonly PlannedOpe
     met: target.faultsMet(),
     cannot: target.cannot,
     budgetRefusals: target.budgetRefusals(),
+    retries: outcome.retries,
+    rateLimitHolds: outcome.rateLimitHolds,
     errorsByCode: outcome.errorsByCode,
     untyped: outcome.untyped.length,
     credentialLeaks: outcome.credentialLeaks,
     instancesSeen: watch.instancesSeen(),
     kept: kept.size,
-    reported: outcome.reportedInstances.size - kept.size,
+    reported: [...outcome.reportedInstances].filter((id) => !kept.has(id)).length,
     leakedInstances: leaked('instance', outcome.reportedInstances),
     leakedImages: leaked('image', outcome.reportedImages),
     duplicates: watch.duplicates(),

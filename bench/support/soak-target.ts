@@ -30,6 +30,8 @@ export interface SoakTargetOptions {
   events: EventSink;
   /** The provider's per-request timeout: the planned late answers outlast it. */
   requestTimeoutMs: number;
+  /** The provider's retry attempts per request. */
+  attempts: number;
 }
 
 export interface SoakTarget {

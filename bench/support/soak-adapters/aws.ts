@@ -12,9 +12,10 @@ const THROTTLED = 503;
 
 export const awsSoak: SoakAdapter = {
   name: 'aws',
-  async start({ seed, events, requestTimeoutMs }) {
+  async start(options) {
+    const { seed, events } = options;
     const fake = await startFakeEc2({ credentials: [CREDENTIALS], seed, bootDelayMs: 40, terminateDelayMs: 20, imageDelayMs: 10, maxPageSize: 5, vcpuLimit: 100_000, rateLimit: SOAK_BUDGET });
-    const provider = await createRegistry({ plugins: [plugin], events }).get('aws', { ...CREDENTIALS, endpoint: fake.endpoint, region: 'us-east-1', ...soakProviderConfig(requestTimeoutMs) });
+    const provider = await createRegistry({ plugins: [plugin], events }).get('aws', { ...CREDENTIALS, endpoint: fake.endpoint, region: 'us-east-1', ...soakProviderConfig(options) });
     const faults = new KitFaults(fake, LOST_OPERATIONS);
     return {
       provider,

@@ -10,7 +10,8 @@ const TOKEN = 'soak-digitalocean-token-8c4f2a6e19b7';
 
 export const digitalOceanSoak: SoakAdapter = {
   name: 'digitalocean',
-  async start({ seed, events, requestTimeoutMs }) {
+  async start(options) {
+    const { seed, events } = options;
     const fake = await startFakeDigitalOcean({
       token: TOKEN,
       seed,
@@ -22,7 +23,7 @@ export const digitalOceanSoak: SoakAdapter = {
       dropletLimit: 10_000,
       rateLimit: SOAK_BUDGET,
     });
-    const provider = await createRegistry({ plugins: [plugin], events }).get('digitalocean', { token: TOKEN, endpoint: fake.endpoint, region: 'nyc3', ...soakProviderConfig(requestTimeoutMs) });
+    const provider = await createRegistry({ plugins: [plugin], events }).get('digitalocean', { token: TOKEN, endpoint: fake.endpoint, region: 'nyc3', ...soakProviderConfig(options) });
     const faults = new KitFaults(fake, LOST_OPERATIONS);
     return {
       provider,

@@ -10,10 +10,11 @@ const TOKEN = 'soak-hetzner-token-5b1e9a7c3d20';
 
 export const hetznerSoak: SoakAdapter = {
   name: 'hetzner',
-  async start({ seed, events, requestTimeoutMs }) {
+  async start(options) {
+    const { seed, events } = options;
     const fake = await startFakeHetzner({ token: TOKEN, seed, bootDelayMs: 40, actionDelayMs: 10, maxPerPage: 5, serverLimit: 10_000 });
     fake.setRateLimit(SOAK_BUDGET);
-    const provider = await createRegistry({ plugins: [plugin], events }).get('hetzner', { token: TOKEN, endpoint: fake.endpoint, location: 'fsn1', ...soakProviderConfig(requestTimeoutMs) });
+    const provider = await createRegistry({ plugins: [plugin], events }).get('hetzner', { token: TOKEN, endpoint: fake.endpoint, location: 'fsn1', ...soakProviderConfig(options) });
     const faults = new KitFaults(fake, LOST_OPERATIONS);
     return {
       provider,

@@ -21,7 +21,8 @@ const faultOf = (status: number | undefined): FaultKind | undefined =>
 
 export const mockSoak: SoakAdapter = {
   name: 'mock',
-  async start({ events, requestTimeoutMs }) {
+  async start(options) {
+    const { events } = options;
     const dir = mkdtempSync(join(tmpdir(), 'stagely-soak-'));
     const stateFile = join(dir, 'state.json');
     const met = Object.fromEntries(FAULT_KINDS.map((k) => [k, 0])) as Record<FaultKind, number>;
@@ -41,7 +42,7 @@ export const mockSoak: SoakAdapter = {
       terminateDelayMs: 10,
       latencyMs: 1,
       pageSize: 5,
-      ...soakProviderConfig(requestTimeoutMs),
+      ...soakProviderConfig(options),
     });
     const read = (): MockState => {
       try {
