@@ -25,6 +25,7 @@ export function soakTable(r: SoakResult): string[] {
   const codes = [...r.errorsByCode].sort(([a], [b]) => a.localeCompare(b)).map(([code, n]) => `${code} ${n}`);
   rows.push(['errors by code', codes.length ? codes.join(', ') : 'none']);
   rows.push(['instances made / kept at the end / reported left (failed terminate, leftBehind, cleanup)', `${r.instancesSeen} / ${r.kept} / ${r.reported}`]);
+  rows.push(['kept instances the store does not hold alive', String(r.keptButGone.length)]);
   for (const [what, n] of Object.entries(problems(r))) rows.push([`**${what}**`, `**${n}**`]);
   const lines = ['| counted | value |', '| --- | --- |', ...rows.map(([a, b]) => `| ${a} | ${b} |`)];
   if (r.leakedInstances.length) lines.push('', `Leaked instances: ${r.leakedInstances.join(', ')}`);

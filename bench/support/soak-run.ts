@@ -49,6 +49,8 @@ export interface SoakResult {
   reported: number;
   leakedInstances: string[];
   leakedImages: string[];
+  /** Provisions the library returned and nothing terminated, that the store does not hold alive. */
+  keptButGone: string[];
   duplicates: Map<string, number>;
 }
 
@@ -196,6 +198,7 @@ async function drive(name: string, target: SoakTarget, plan: readonly PlannedOpe
     reported: [...outcome.reportedInstances].filter((id) => !kept.has(id)).length,
     leakedInstances: leaked('instance', outcome.reportedInstances),
     leakedImages: leaked('image', outcome.reportedImages),
+    keptButGone: [...kept].filter((id) => !final.some((r) => r.kind === 'instance' && r.id === id && r.alive)),
     duplicates: watch.duplicates(),
   };
 }
