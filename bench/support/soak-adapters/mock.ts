@@ -8,11 +8,11 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createRegistry, type StagelyEvent } from '@stagely/provider-core';
+import type { StagelyEvent } from '@stagely/provider-core';
 import plugin, { LOSABLE_OPERATIONS, type MockProvider, type MockState } from '@stagely/provider-mock';
 import { FAULT_KINDS, type FaultKind } from '../soak-schedule.js';
 import type { SoakAdapter } from '../soak-target.js';
-import { soakProviderConfig } from './provider-config.js';
+import { soakProvider } from './provider-config.js';
 
 const TOKEN = 'soak-mock-token-0d6b3f8a2e91';
 /** The fault behind a request event's status: the mock answers nothing else with these (a reset: no status). */
@@ -35,15 +35,7 @@ export const mockSoak: SoakAdapter = {
       }
       events(event);
     };
-    const provider = await createRegistry({ plugins: [plugin], events: sink }).get<MockProvider>('mock', {
-      token: TOKEN,
-      stateFile,
-      bootDelayMs: 40,
-      terminateDelayMs: 10,
-      latencyMs: 1,
-      pageSize: 5,
-      ...soakProviderConfig(options),
-    });
+    const provider = await soakProvider<MockProvider>(plugin, { token: TOKEN, stateFile, bootDelayMs: 40, terminateDelayMs: 10, latencyMs: 1, pageSize: 5 }, { ...options, events: sink });
     const read = (): MockState => {
       try {
         return JSON.parse(readFileSync(stateFile, 'utf8')) as MockState;

@@ -1,3 +1,4 @@
+import { createRegistry, type CloudProvider, type StagelyPlugin } from '@stagely/provider-core';
 import type { SoakTargetOptions } from '../soak-target.js';
 
 /**
@@ -15,5 +16,15 @@ export function soakProviderConfig({ requestTimeoutMs, attempts }: SoakTargetOpt
   };
 }
 
-/** A small budget that refills fast: bursts of the workers run into the fake's own 429s. */
+/** A small budget, per second since the fakes' reset headers count whole seconds: bursts of the workers meet it. */
 export const SOAK_BUDGET = { requests: 50, windowMs: 1000 };
+
+/** The provider as applications get it: through core's registry, with the soak's settings on `config`. */
+export function soakProvider<P extends CloudProvider = CloudProvider>(
+  // The plugins' own config types differ; the registry validates the config with the plugin's schema.
+  plugin: StagelyPlugin<any, P>,
+  config: Record<string, unknown>,
+  options: SoakTargetOptions,
+): Promise<P> {
+  return createRegistry({ plugins: [plugin], events: options.events }).get<P>(plugin.name, { ...config, ...soakProviderConfig(options) });
+}
