@@ -24,7 +24,8 @@
  *   after this, default 120), --requests (nor after this many requests to one fake, default 20000),
  *   --concurrency (workers, default 8), --attempts (the providers' retry attempts per request, default 2:
  *   few, so that faults surface as errors and the cleanups run), --fault-rate (chance an operation arms faults, default 0.5),
- *   --providers (default mock,hetzner,digitalocean,aws)
+ *   --providers (default mock,hetzner,digitalocean,aws), --self-check (instead: the mock broken in one
+ *   way at a time, each breakage must raise the count it stands for)
  */
 import { cpus, loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
@@ -35,6 +36,7 @@ import { mockSoak } from './support/soak-adapters/mock.js';
 import { problems, soakTable } from './support/soak-report.js';
 import { runSoak } from './support/soak-run.js';
 import { planDigest, planSoak } from './support/soak-schedule.js';
+import { BREAKAGES, broken, caught } from './support/soak-self-check.js';
 import type { SoakAdapter } from './support/soak-target.js';
 
 const ADAPTERS: readonly SoakAdapter[] = [mockSoak, hetznerSoak, digitalOceanSoak, awsSoak];
@@ -49,6 +51,7 @@ const { values } = parseArgs({
     attempts: { type: 'string', default: '2' },
     'fault-rate': { type: 'string', default: '0.5' },
     providers: { type: 'string', default: ADAPTERS.map((a) => a.name).join(',') },
+    'self-check': { type: 'boolean', default: false },
   },
 });
 const positive = (name: string, value: string | undefined): number => {
@@ -82,23 +85,40 @@ console.log(
     `Node ${process.version}, ${cpus().length} CPUs, load ${loadavg()[0]!.toFixed(1)}.`,
 );
 
+const limits = {
+  seed: SEED,
+  concurrency: CONCURRENCY,
+  seconds: SECONDS,
+  maxRequests: REQUESTS,
+  requestTimeoutMs: REQUEST_TIMEOUT_MS,
+  attempts: ATTEMPTS,
+  readyTimeoutMs: 5000,
+};
+
 let failed = false;
-for (const adapter of chosen) {
-  const result = await runSoak(adapter, plan, {
-    seed: SEED,
-    concurrency: CONCURRENCY,
-    seconds: SECONDS,
-    maxRequests: REQUESTS,
-    requestTimeoutMs: REQUEST_TIMEOUT_MS,
-    attempts: ATTEMPTS,
-    readyTimeoutMs: 5000,
-  });
+if (values['self-check']) {
   console.log();
-  console.log(`### ${adapter.name}`);
+  console.log('### Self-check: the mock broken on purpose');
   console.log();
-  for (const line of soakTable(result)) console.log(line);
-  if (Object.values(problems(result)).some((n) => n > 0)) failed = true;
+  console.log('| breakage | must raise | leaked instances / leaked images / duplicate creates / untyped errors / credential leaks | caught |');
+  console.log('| --- | --- | --- | --- |');
+  for (const breakage of BREAKAGES) {
+    const counts = problems(await runSoak(broken(mockSoak, breakage.apply), plan, limits));
+    const ok = caught(breakage.raises, counts);
+    if (!ok) failed = true;
+    console.log(`| ${breakage.what} | ${breakage.raises} | ${Object.values(counts).join(' / ')} | ${ok ? 'yes' : '**no**'} |`);
+  }
+} else {
+  for (const adapter of chosen) {
+    const result = await runSoak(adapter, plan, limits);
+    console.log();
+    console.log(`### ${adapter.name}`);
+    console.log();
+    for (const line of soakTable(result)) console.log(line);
+    if (Object.values(problems(result)).some((n) => n > 0)) failed = true;
+  }
 }
 console.log();
-console.log(failed ? 'FAILED: a count that must be zero is not.' : 'All zero-counts are zero.');
+if (values['self-check']) console.log(failed ? 'FAILED: a breakage went unnoticed.' : 'Every breakage raised its count.');
+else console.log(failed ? 'FAILED: a count that must be zero is not.' : 'All zero-counts are zero.');
 if (failed) process.exitCode = 1;
