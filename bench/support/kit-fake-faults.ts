@@ -25,9 +25,11 @@ export class KitFaults {
     private readonly operations: Readonly<Record<LostOperation, string>>,
   ) {}
 
-  arm(fault: PlannedFault, own: OwnMutation | undefined): void {
+  arm(fault: PlannedFault, own: OwnMutation | undefined): () => void {
     const selector: FaultSelector = fault.target === 'own' && own ? { operation: this.operations[own] } : {};
-    this.#armed.push({ kind: fault.kind, handle: this.#rule(fault, selector, own) });
+    const handle = this.#rule(fault, selector, own);
+    this.#armed.push({ kind: fault.kind, handle });
+    return () => handle.remove();
   }
 
   #rule(fault: PlannedFault, selector: FaultSelector, own: OwnMutation | undefined): FaultHandle {

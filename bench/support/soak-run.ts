@@ -91,16 +91,23 @@ async function drive(name: string, target: SoakTarget, plan: readonly PlannedOpe
   const started = performance.now();
   const deadline = started + limits.seconds * 1000;
 
-  const armFaults = (operation: PlannedOperation) => {
+  /**
+   * Arms an operation's faults; what it returns withdraws those that met no request. Faults live
+   * while their operation runs: operations that fail fast (a shared catalogue read refused) would
+   * otherwise arm faster than requests meet them, until every request fails.
+   */
+  const armFaults = (operation: PlannedOperation): (() => void) => {
+    const withdraw: Array<() => void> = [];
     for (const fault of operation.faults) {
       if (target.cannot.includes(fault.kind)) continue;
       armed[fault.kind] += 1;
-      target.arm(fault, OWN[operation.kind]);
+      withdraw.push(target.arm(fault, OWN[operation.kind]));
     }
+    return () => withdraw.forEach((w) => w());
   };
 
   const provision = async (operation: PlannedOperation): Promise<string | null> => {
-    armFaults(operation);
+    const withdraw = armFaults(operation);
     const spec = { name: soakName(limits.seed, operation.index), size: 'small' as const, tags: { soak: String(limits.seed) } };
     try {
       const instance = await provisionInstance(provider, spec, { timeoutMs: limits.readyTimeoutMs });
@@ -109,6 +116,8 @@ async function drive(name: string, target: SoakTarget, plan: readonly PlannedOpe
     } catch (error) {
       outcome.error(error, 'instance');
       return null;
+    } finally {
+      withdraw();
     }
   };
 
@@ -119,8 +128,8 @@ async function drive(name: string, target: SoakTarget, plan: readonly PlannedOpe
     const done = before.then(async () => {
       const id = await provisions.get(index)!;
       if (id === null || !kept.has(id)) return void (skipped += 1);
-      armFaults(operation);
-      await work(id);
+      const withdraw = armFaults(operation);
+      await work(id).finally(withdraw);
     });
     chains.set(index, done);
     return done;
@@ -134,9 +143,13 @@ async function drive(name: string, target: SoakTarget, plan: readonly PlannedOpe
         provisions.set(operation.index, id);
         return id;
       }
-      case 'list':
-        armFaults(operation);
-        return provider.listInstances({ tags: { soak: String(limits.seed) } }).catch((error: unknown) => outcome.error(error, 'instance'));
+      case 'list': {
+        const withdraw = armFaults(operation);
+        return provider
+          .listInstances({ tags: { soak: String(limits.seed) } })
+          .catch((error: unknown) => outcome.error(error, 'instance'))
+          .finally(withdraw);
+      }
       case 'terminate':
         return onTarget(operation, async (id) => {
           try {

@@ -40,8 +40,11 @@ export interface SoakTarget {
   secrets: string[];
   /** Fault kinds this fake's controls cannot inject (planned ones are counted as not armed). */
   cannot: readonly FaultKind[];
-  /** Arms `fault`; `own` is the operation's own mutation (undefined for a listing: any request). */
-  arm(fault: PlannedFault, own: OwnMutation | undefined): void;
+  /**
+   * Arms `fault`; `own` is the operation's own mutation (undefined for a listing: any request).
+   * Returns what withdraws it if it has met no request when the operation ends.
+   */
+  arm(fault: PlannedFault, own: OwnMutation | undefined): () => void;
   /** Faults that met a request, by kind. */
   faultsMet(): Record<FaultKind, number>;
   clearFaults(): void;

@@ -1,7 +1,8 @@
 /**
  * The soak on the mock, in memory, through its test controls: `failNext` (5xx, 429 with its
  * retry-after, reset: the next request, whichever it is) and `loseResponse` (carried out, answered
- * with a gateway's 502). The mock has no per-request latency control (only a fixed `latencyMs`, 1 ms
+ * with a gateway's 502). Neither can be withdrawn, so a fault an operation did not meet stays for
+ * later requests. The mock has no per-request latency control (only a fixed `latencyMs`, 1 ms
  * here). Its store is a state file, read whole to compare; the faults met are counted from the
  * provider's request events by the status each fault answers with.
  */
@@ -50,6 +51,8 @@ export const mockSoak: SoakAdapter = {
       arm(fault, own) {
         if (fault.kind === 'lost') provider.loseResponse(LOSABLE_OPERATIONS[own ?? 'create'], 1, 'bad-gateway');
         else provider.failNext(fault.kind === '5xx' ? 'server-error' : fault.kind === '429' ? 'rate-limited' : 'connection-reset');
+        // The mock's controls cannot withdraw one fault: an unmet one waits for a later request.
+        return () => {};
       },
       faultsMet: () => ({ ...met }),
       clearFaults: () => provider.clearFaults(),
