@@ -13,10 +13,13 @@
  *   message / details / toJSON() or in any event.
  * Exits non-zero when any of these is not zero.
  *
+ * Each operation arms its planned faults as it starts (on its own mutation, or on whichever request
+ * comes next) and withdraws those that met no request when it ends.
+ *
  * Reproducible from the seed: the same seed plans the same operations and arms the same faults in the
  * same order on every provider (the plan digest printed says so); which request meets a fault depends
  * on how the concurrent workers interleave, which may differ from run to run (`--concurrency 1` takes
- * most of that away; timings still vary).
+ * most of that away: two such runs differ by a readiness poll or two).
  *
  *   pnpm exec turbo run build --filter @stagely/bench...
  *   cd bench && node run-all.mjs soak -- --seed 1 --ops 300 --seconds 120
