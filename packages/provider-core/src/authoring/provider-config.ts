@@ -7,7 +7,7 @@ import { z } from 'zod';
 import { ARCHITECTURES, SIZES, type Architecture, type Size } from '../contract/contract.js';
 import { InvalidInputError } from '../contract/errors.js';
 import { issueField } from './instance-spec.js';
-import { DEFAULT_NOT_FOUND_GRACE_MS } from '../runtime/wait.js';
+import { DEFAULT_NOT_FOUND_GRACE_MS } from '../runtime/readiness/waiter.js';
 
 const millis = z.number().int().min(0);
 
