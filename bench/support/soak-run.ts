@@ -154,11 +154,11 @@ async function drive(name: string, target: SoakTarget, plan: readonly PlannedOpe
         return onTarget(operation, async (id) => {
           try {
             await provider.terminateInstance(id);
-            kept.delete(id);
           } catch (error) {
             outcome.error(error, 'instance');
             // The caller was told this one is still there.
             outcome.reportedInstances.add(id);
+          } finally {
             kept.delete(id);
           }
         });
