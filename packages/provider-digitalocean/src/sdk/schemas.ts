@@ -74,6 +74,10 @@ const pagination = { links: z.object({ pages: z.object({ next: z.string().option
 
 export const dropletListResponse = z.object({ droplets: z.array(dropletSchema), ...pagination });
 export const dropletResponse = z.object({ droplet: dropletSchema });
+/** A create's 202: the Droplet and `links.actions`, its create action among them (the reference's action_link). */
+export const dropletCreateResponse = dropletResponse.extend({
+  links: z.object({ actions: z.array(z.object({ id: z.number().int(), rel: z.string() })).optional() }).optional(),
+});
 export const imageListResponse = z.object({ images: z.array(imageSchema), ...pagination });
 export const imageResponse = z.object({ image: imageSchema });
 export const sizeListResponse = z.object({ sizes: z.array(sizeSchema), ...pagination });
