@@ -87,6 +87,8 @@ export const actionSchema = z.looseObject({
   id: z.number(),
   command: z.string().catch('unknown'),
   status: z.enum(['running', 'success', 'error']),
+  /** Percent done, 0-100: the create action's is the boot's progress. */
+  progress: z.number().catch(0),
   error: z.looseObject({ code: z.string(), message: z.string() }).nullable().optional().catch(null),
 });
 export type ActionData = z.infer<typeof actionSchema>;
@@ -100,5 +102,8 @@ export type SshKeyData = z.infer<typeof sshKeySchema>;
 export const serverResponse = z.looseObject({ server: serverSchema });
 export const imageResponse = z.looseObject({ image: imageSchema });
 export const actionResponse = z.looseObject({ action: actionSchema });
+export const actionsResponse = z.looseObject({ actions: z.array(z.unknown()) });
+/** The create's action is read leniently: the server was made whatever the action looks like. */
+export const createServerResponse = z.looseObject({ server: serverSchema, action: actionSchema.nullable().optional().catch(null) });
 /** Of a snapshot's answer only the ids are read: an odd field elsewhere must not fail a snapshot that was made. */
 export const createImageResponse = z.looseObject({ image: z.looseObject({ id: z.number() }), action: z.looseObject({ id: z.number() }) });
