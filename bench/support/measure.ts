@@ -1,6 +1,6 @@
 /**
  * What the provider benchmarks share: medians, paired timing (two clients alternating, after a
- * warm-up, so drift and noise hit both alike), and cold starts of child processes.
+ * warm-up, so drift and noise hit both alike), and cold starts of child processes (cold-start.bench.ts).
  */
 import { spawn } from 'node:child_process';
 import { performance } from 'node:perf_hooks';
@@ -73,22 +73,33 @@ export function child(code: string, cwd: string, env: NodeJS.ProcessEnv = proces
   });
 }
 
-/** Runs every process `runs` times after one warm-up round (disk cache), interleaved; a Markdown table of medians. */
-export async function coldStartTable(processes: ReadonlyArray<{ label: string; code: string }>, runs: number, cwd: string, env?: NodeJS.ProcessEnv): Promise<{ lines: string[]; results: ChildResult[][] }> {
+/** A process to cold-start: `code` run as an ES module in `cwd` (where its imports resolve from). */
+export interface ColdStartProcess {
+  label: string;
+  code: string;
+  cwd: string;
+}
+
+/**
+ * Starts every process `runs` times after one warm-up round (disk cache), interleaved: round by
+ * round, one of each, so that drift and load hit all alike. Results are per process, in order.
+ */
+export async function coldStarts(processes: readonly ColdStartProcess[], runs: number, env?: NodeJS.ProcessEnv): Promise<ChildResult[][]> {
   const results = processes.map(() => [] as ChildResult[]);
   for (let run = 0; run < runs + 1; run++) {
-    for (const [i, { code }] of processes.entries()) {
+    for (const [i, { code, cwd }] of processes.entries()) {
       const result = await child(code, cwd, env);
       if (run > 0) results[i]!.push(result);
     }
   }
-  const lines = [
-    '| process | wall time, spawn to exit (median) | in-process time at the end (median) | peak RSS (median) |',
-    '| --- | ---: | ---: | ---: |',
-  ];
-  for (const [i, { label }] of processes.entries()) {
-    const r = results[i]!;
-    lines.push(`| ${label} | ${ms(median(r.map((x) => x.wallMs)))} | ${ms(median(r.map((x) => x.inProcessMs)))} | ${median(r.map((x) => x.maxRssMiB)).toFixed(1)} MiB |`);
-  }
-  return { lines, results };
+  return results;
+}
+
+/** The medians of a process's cold starts. */
+export function coldStartMedians(results: readonly ChildResult[]): ChildResult {
+  return {
+    wallMs: median(results.map((x) => x.wallMs)),
+    inProcessMs: median(results.map((x) => x.inProcessMs)),
+    maxRssMiB: median(results.map((x) => x.maxRssMiB)),
+  };
 }

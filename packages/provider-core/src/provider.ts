@@ -63,20 +63,15 @@ export {
   type PollScheduleOptions,
   type PollUntilReadyOptions,
 } from './runtime/wait.js';
-export {
-  defaultInstanceName,
-  fieldPath,
-  instanceSpecSchema,
-  issueField,
-  resolveInstanceSpec,
-  type ResolvedInstanceSpec,
-} from './authoring/instance-spec.js';
+export { defaultInstanceName, instanceSpecSchema, resolveInstanceSpec, type ResolvedInstanceSpec } from './authoring/instance-spec.js';
+export { fieldPath, issueField, type SchemaIssue } from './authoring/schema-issues.js';
 export { createRedactor, type Redactor } from './authoring/redact.js';
 export { filterTags } from './authoring/list-filter.js';
 export { keysByName } from './authoring/ssh-keys.js';
 export {
   applySizeOverrides,
   commonProviderConfigShape,
+  httpUrlSchema,
   parseProviderConfig,
   rateLimitSchema,
   pollScheduleSchema,
