@@ -8,8 +8,9 @@
  * its config and creates it, and (b) the SDK alone: imported and its client made. AWS's pair also
  * makes one request each (to a closed loopback port), so that both load the SDK's lazily required
  * parts. The mock has no SDK: its figure stands alone. Wall time is measured by the parent from spawn
- * to exit; in-process time is `performance.now()` at the end of the child; peak RSS is the child's
- * `process.resourceUsage().maxRSS`. Medians over `--runs`, all processes interleaved round by round
+ * to exit; in-process time is `performance.now()` at the end of the child; CPU time is the child's
+ * user + system time (all threads), the figure that other load on the machine moves least; peak RSS
+ * is the child's `process.resourceUsage().maxRSS`. Medians over `--runs`, all processes interleaved round by round
  * after a warm-up round.
  *
  * `--baseline <dir>`: the bench/ directory of another checkout (built), whose processes run in the
@@ -103,10 +104,10 @@ const at = (key: string): ChildResult => medians.get(key)!;
 const pct = (a: number, b: number) => `${a >= b ? '+' : ''}${((a / b - 1) * 100).toFixed(1)}%`;
 
 function processTable(processes: ReadonlyArray<ColdStartProcess & { key: string }>): string[] {
-  const lines = ['| process | wall, spawn to exit | in-process at the end | peak RSS |', '| --- | ---: | ---: | ---: |'];
+  const lines = ['| process | wall, spawn to exit | in-process at the end | CPU time | peak RSS |', '| --- | ---: | ---: | ---: | ---: |'];
   for (const p of processes) {
     const m = at(p.key);
-    lines.push(`| ${p.label} | ${ms(m.wallMs)} | ${ms(m.inProcessMs)} | ${m.maxRssMiB.toFixed(1)} MiB |`);
+    lines.push(`| ${p.label} | ${ms(m.wallMs)} | ${ms(m.inProcessMs)} | ${ms(m.cpuMs)} | ${m.maxRssMiB.toFixed(1)} MiB |`);
   }
   return lines;
 }
@@ -116,22 +117,26 @@ function ratioTable(tag: string): string[] {
   const empty = at(`${tag}empty`).wallMs;
   const core = at(`${tag}core`).wallMs;
   const lines = [
-    '| provider | through the registry | SDK alone | ratio (wall) | registry adds (wall) | ratio (in-process) | peak RSS ratio |',
-    '| --- | ---: | ---: | ---: | ---: | ---: | ---: |',
+    '| provider | through the registry | SDK alone | ratio (wall) | registry adds (wall) | ratio (in-process) | ratio (CPU time) | peak RSS ratio |',
+    '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
   ];
   for (const p of PROVIDERS) {
     const reg = at(`${tag}${p.name}:registry`);
     if (!p.sdk) {
-      lines.push(`| ${p.name} (no SDK) | ${ms(reg.wallMs)} | - | - | ${ms(reg.wallMs - empty)} over an empty process (core alone adds ${ms(core - empty)}) | - | - |`);
+      lines.push(`| ${p.name} (no SDK) | ${ms(reg.wallMs)} | - | - | ${ms(reg.wallMs - empty)} over an empty process (core alone adds ${ms(core - empty)}) | - | - | - |`);
       continue;
     }
     const sdk = at(`${tag}${p.name}:sdk`);
     lines.push(
       `| ${p.name} | ${ms(reg.wallMs)} | ${ms(sdk.wallMs)} | x${(reg.wallMs / sdk.wallMs).toFixed(2)} | ${pct(reg.wallMs, sdk.wallMs)} (${ms(reg.wallMs - sdk.wallMs)}) | ` +
-        `x${(reg.inProcessMs / sdk.inProcessMs).toFixed(2)} | x${(reg.maxRssMiB / sdk.maxRssMiB).toFixed(2)} |`,
+        `x${(reg.inProcessMs / sdk.inProcessMs).toFixed(2)} | x${(reg.cpuMs / sdk.cpuMs).toFixed(2)} | x${(reg.maxRssMiB / sdk.maxRssMiB).toFixed(2)} |`,
     );
   }
-  lines.push('', `core alone: ${ms(core)}, x${(core / empty).toFixed(2)} an empty process (${ms(empty)}).`);
+  const cpu = (key: string) => at(`${tag}${key}`).cpuMs;
+  lines.push(
+    '',
+    `core alone: ${ms(core)}, x${(core / empty).toFixed(2)} an empty process (${ms(empty)}); CPU time ${ms(cpu('core'))}, x${(cpu('core') / cpu('empty')).toFixed(2)} (${ms(cpu('empty'))}).`,
+  );
   return lines;
 }
 
@@ -143,13 +148,15 @@ console.log(ratioTable('').join('\n'));
 if (BASELINE !== undefined) {
   console.log('\n## Baseline, measured in the same rounds\n');
   console.log(ratioTable('baseline:').join('\n'));
-  console.log('\n## Before (baseline) and after (this checkout), wall time\n');
-  console.log('| process | before | after | change |');
-  console.log('| --- | ---: | ---: | ---: |');
+  console.log('\n## Before (baseline) and after (this checkout)\n');
+  console.log('| process | wall before | wall after | change | CPU before | CPU after | change |');
+  console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: |');
   for (const p of current) {
-    const before = at(`baseline:${p.key}`).wallMs;
-    const after = at(p.key).wallMs;
-    console.log(`| ${p.label} | ${ms(before)} | ${ms(after)} | ${pct(after, before)} |`);
+    const [before, after] = [at(`baseline:${p.key}`), at(p.key)];
+    console.log(
+      `| ${p.label} | ${ms(before.wallMs)} | ${ms(after.wallMs)} | ${pct(after.wallMs, before.wallMs)} | ` +
+        `${ms(before.cpuMs)} | ${ms(after.cpuMs)} | ${pct(after.cpuMs, before.cpuMs)} |`,
+    );
   }
 }
 console.log(`\nload average at the end: ${loadavg().map((l) => l.toFixed(1)).join(' ')}`);

@@ -61,13 +61,17 @@ for (const [name, { label, code }] of Object.entries(SOURCES)) {
 
 try {
   const results = (await coldStarts(processes, RUNS)).map(coldStartMedians);
-  const empty = results[0]!.wallMs;
+  const empty = results[0]!;
+  const over = (a: number, b: number) => `${a >= b ? '+' : ''}${ms(a - b)}`;
   console.log(`Schema libraries at cold start: Node ${process.version}, ${platform()} ${release()}, ${cpus().length} CPUs; ${RUNS} runs of each after one warm-up round, interleaved\n`);
-  console.log('| process | wall, spawn to exit | over an empty process | in-process at the end | peak RSS |');
-  console.log('| --- | ---: | ---: | ---: | ---: |');
+  console.log('| process | wall, spawn to exit | over an empty process | in-process at the end | CPU time | CPU over an empty process | peak RSS |');
+  console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: |');
   for (const [i, p] of processes.entries()) {
     const m = results[i]!;
-    console.log(`| ${p.label} | ${ms(m.wallMs)} | ${i === 0 ? '-' : `${m.wallMs >= empty ? '+' : ''}${ms(m.wallMs - empty)}`} | ${ms(m.inProcessMs)} | ${m.maxRssMiB.toFixed(1)} MiB |`);
+    console.log(
+      `| ${p.label} | ${ms(m.wallMs)} | ${i === 0 ? '-' : over(m.wallMs, empty.wallMs)} | ${ms(m.inProcessMs)} | ${ms(m.cpuMs)} | ` +
+        `${i === 0 ? '-' : over(m.cpuMs, empty.cpuMs)} | ${m.maxRssMiB.toFixed(1)} MiB |`,
+    );
   }
   console.log(`\nload average at the end: ${loadavg().map((l) => l.toFixed(1)).join(' ')}`);
 } finally {

@@ -48,11 +48,13 @@ export function ratioRow(what: string, n: number, r: { a: number[]; b: number[] 
 export interface ChildResult {
   wallMs: number;
   inProcessMs: number;
+  /** User + system CPU time of the whole process (all threads): the figure least moved by other load. */
+  cpuMs: number;
   maxRssMiB: number;
 }
 
-/** Ends a child's code: its time since start and peak RSS, as the last stdout line. */
-export const REPORT = `console.log(JSON.stringify({ t: performance.now(), rss: process.resourceUsage().maxRSS }));`;
+/** Ends a child's code: its time since start, CPU time and peak RSS, as the last stdout line. */
+export const REPORT = `{ const u = process.resourceUsage(); console.log(JSON.stringify({ t: performance.now(), cpu: (u.userCPUTime + u.systemCPUTime) / 1000, rss: u.maxRSS })); }`;
 
 /** Runs `code` as an ES module in a fresh Node process started in `cwd`. */
 export function child(code: string, cwd: string, env: NodeJS.ProcessEnv = process.env): Promise<ChildResult> {
@@ -67,8 +69,8 @@ export function child(code: string, cwd: string, env: NodeJS.ProcessEnv = proces
     proc.on('close', (status) => {
       const wallMs = performance.now() - started;
       if (status !== 0) return reject(new Error(`child failed (${status}): ${err}`));
-      const { t, rss } = JSON.parse(out.trim().split('\n').pop()!) as { t: number; rss: number };
-      resolve({ wallMs, inProcessMs: t, maxRssMiB: rss / 1024 });
+      const { t, cpu, rss } = JSON.parse(out.trim().split('\n').pop()!) as { t: number; cpu: number; rss: number };
+      resolve({ wallMs, inProcessMs: t, cpuMs: cpu, maxRssMiB: rss / 1024 });
     });
   });
 }
@@ -100,6 +102,7 @@ export function coldStartMedians(results: readonly ChildResult[]): ChildResult {
   return {
     wallMs: median(results.map((x) => x.wallMs)),
     inProcessMs: median(results.map((x) => x.inProcessMs)),
+    cpuMs: median(results.map((x) => x.cpuMs)),
     maxRssMiB: median(results.map((x) => x.maxRssMiB)),
   };
 }
