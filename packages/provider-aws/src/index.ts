@@ -27,7 +27,7 @@ declare module '@stagely/provider-core' {
     '@stagely/provider-aws': AwsConfig;
   }
 }
-export { AWS_CAPABILITIES, AwsProvider, createAwsProvider, PROVIDER_NAME } from './provider.js';
+export { AWS_CAPABILITIES, AwsProvider, createAwsProvider, PROVIDER_NAME, type AwsProviderInternals } from './provider.js';
 export { awsConfigSchema, parseAwsConfig, type AwsConfig, type ResolvedAwsConfig } from './config.js';
 export { CANONICAL_ACCOUNT, DEBIAN_ACCOUNT, DEFAULT_SIZES } from './catalog.js';
 export { MAX_TAG_KEY, MAX_TAG_VALUE, MAX_TAGS } from './tags.js';

@@ -3,22 +3,23 @@
  * Every call validates locally first (no request for bad input), then makes its requests through
  * core's retry loop, the only one (the SDK's is off). A create carries an EC2 ClientToken, one per
  * createInstance call and reused by its retries, so a lost answer never makes two instances.
+ * Readiness is core's waiter, one per provider: overlapping waits share one DescribeInstances per
+ * round (readiness.ts says what a look tells it).
  */
 import {
   abortedError,
   ApiError,
-  backoffSchedule,
   bestEffort,
   collectPages,
   CONTRACT_VERSION,
   createOnce,
   createRateLimiter,
+  createReadinessWaiter,
   createRedactor,
   emit,
   InvalidInputError,
   isStagelyError,
   pollOperation,
-  pollUntilReady,
   resolveInstanceSpec,
   throwIfAborted,
   withRetry,
@@ -31,8 +32,11 @@ import {
   type ListFilter,
   type Op,
   type Page,
+  type ProbeAnswer,
   type ProviderContext,
   type RateLimitBudget,
+  type ReadinessWaiter,
+  type ReadinessWaiterOptions,
   type Redactor,
   type ResolvedSpec,
   type RetryPolicy,
@@ -46,6 +50,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { Ec2Catalog, type Ec2Architecture } from './catalog.js';
 import { parseAwsConfig, REGION_PATTERN, type AwsConfig, type ResolvedAwsConfig } from './config.js';
 import { snapshotIdsOf, toInstance, toSnapshot } from './instance.js';
+import { FILTER_VALUES_PER_CALL, readinessOf } from './readiness.js';
 import { Ec2Api, type Ec2Image, type Ec2Instance, type RunInstancesRequest } from './sdk/ec2-api.js';
 import { hasTags, instanceTags, literalFilterValue, managedFilters, managedTags, NAME_TAG, tagRecord } from './tags.js';
 
@@ -93,6 +98,11 @@ interface LaunchPlan {
   warnings: string[];
 }
 
+/** For tests and benches only: the readiness waiter's clock, its batching pace and a status-call counter. */
+export interface AwsProviderInternals {
+  readiness?: Pick<ReadinessWaiterOptions, 'scheduler' | 'batchIntervalMs' | 'onPoll'>;
+}
+
 export class AwsProvider implements CloudProvider {
   readonly contractVersion = CONTRACT_VERSION;
   readonly name = PROVIDER_NAME;
@@ -103,10 +113,11 @@ export class AwsProvider implements CloudProvider {
   readonly #redact: Redactor;
   readonly #api: Ec2Api;
   readonly #catalog: Ec2Catalog;
+  readonly #waiter: ReadinessWaiter;
   /** Regions this provider created in besides its own: instance ids do not name their region. */
   readonly #regionOf = new Map<string, string>();
 
-  constructor(config: ResolvedAwsConfig, context: ProviderContext = {}) {
+  constructor(config: ResolvedAwsConfig, context: ProviderContext = {}, internals: AwsProviderInternals = {}) {
     this.#config = config;
     this.#events = context.events;
     this.#redact = createRedactor([config.secretAccessKey, config.sessionToken, config.accessKeyId]);
@@ -145,6 +156,16 @@ export class AwsProvider implements CloudProvider {
       },
       { provider: PROVIDER_NAME, sizes: config.sizes },
     );
+    this.#waiter = createReadinessWaiter({
+      provider: PROVIDER_NAME,
+      source: { probe: (id, op) => this.#probe(id, op.signal), probeMany: (ids, op) => this.#probeMany(ids, op.signal) },
+      events: context.events,
+      scheduleOptions: config.readinessPoll,
+      history: context.bootHistory,
+      // Right after RunInstances, DescribeInstances may not know the id yet: the waiter's grace rides it out.
+      notFoundGraceMs: config.notFoundGraceMs,
+      ...internals.readiness,
+    });
   }
 
   async validateCredentials(o: Op = {}): Promise<void> {
@@ -189,6 +210,8 @@ export class AwsProvider implements CloudProvider {
     }
     const instance = toInstance(made, PROVIDER_NAME, plan.region, warnings);
     this.#remember(instance.id, plan.region);
+    // The boot is timed from here: what the waiter learns boot times from.
+    this.#waiter.created(instance);
     for (const message of plan.warnings) emit(this.#events, { type: 'warning', provider: PROVIDER_NAME, message, instanceId: instance.id });
     return instance;
   }
@@ -229,16 +252,7 @@ export class AwsProvider implements CloudProvider {
   }
 
   waitUntilReady(id: string, o: WaitOptions = {}): Promise<Instance> {
-    const instanceId = parseInstanceId(id, 'id');
-    // Right after RunInstances, DescribeInstances may not know the id yet: core's grace rides it out.
-    return pollUntilReady((pollId, op) => this.getInstance(pollId, op), instanceId, {
-      provider: PROVIDER_NAME,
-      events: this.#events,
-      notFoundGraceMs: this.#config.notFoundGraceMs,
-      schedule: backoffSchedule(this.#config.readinessPoll ?? {}),
-      ...(o.signal ? { signal: o.signal } : {}),
-      ...(o.timeoutMs === undefined ? {} : { timeoutMs: o.timeoutMs }),
-    });
+    return this.#waiter.wait(parseInstanceId(id, 'id'), o);
   }
 
   async createSnapshot(instanceId: string, name: string, o: Op = {}): Promise<Snapshot> {
@@ -408,6 +422,38 @@ export class AwsProvider implements CloudProvider {
     }
   }
 
+  /** One instance's status for the waiter: the one DescribeInstances getInstance makes, read for hints. */
+  async #probe(instanceId: string, signal: AbortSignal | undefined): Promise<ProbeAnswer> {
+    const region = this.#regionFor(instanceId);
+    const found = await this.#describeOne(region, instanceId, signal);
+    return found ? readinessOf(found, PROVIDER_NAME, region, this.#redact) : null;
+  }
+
+  /**
+   * Many instances' status: per region, one DescribeInstances per FILTER_VALUES_PER_CALL ids, paged.
+   * An `instance-id` filter, not InstanceIds: with InstanceIds one id EC2 does not show yet (eventual
+   * consistency after RunInstances) fails the whole call with InvalidInstanceID.NotFound; a filter
+   * leaves it out, which the waiter reads as "not yet".
+   */
+  async #probeMany(ids: readonly string[], signal: AbortSignal | undefined): Promise<Map<string, ProbeAnswer>> {
+    const byRegion = new Map<string, string[]>();
+    for (const id of ids) {
+      const region = this.#regionFor(id);
+      byRegion.set(region, [...(byRegion.get(region) ?? []), id]);
+    }
+    const out = new Map<string, ProbeAnswer>();
+    for (const [region, regionIds] of byRegion) {
+      for (let start = 0; start < regionIds.length; start += FILTER_VALUES_PER_CALL) {
+        const chunk = regionIds.slice(start, start + FILTER_VALUES_PER_CALL);
+        const asked = new Set(chunk);
+        const filters = [{ Name: 'instance-id', Values: chunk }];
+        const found = await this.#allPages('DescribeInstances', signal, (token, s) => this.#api.describeInstances(region, { filters }, token, s));
+        for (const item of found) if (item.InstanceId && asked.has(item.InstanceId)) out.set(item.InstanceId, readinessOf(item, PROVIDER_NAME, region, this.#redact));
+      }
+    }
+    return out;
+  }
+
   /** Polls an AMI until it is available (core's pollOperation); a failed AMI is an ApiError. */
   #waitForImage(region: string, imageId: string, signal: AbortSignal | undefined): Promise<Ec2Image> {
     return pollOperation(
@@ -514,8 +560,8 @@ export class AwsProvider implements CloudProvider {
 }
 
 /** A provider from an unvalidated config (the registry does this through the plugin). */
-export function createAwsProvider(config: AwsConfig = {}, context: ProviderContext = {}): AwsProvider {
-  return new AwsProvider(parseAwsConfig(config), context);
+export function createAwsProvider(config: AwsConfig = {}, context: ProviderContext = {}, internals: AwsProviderInternals = {}): AwsProvider {
+  return new AwsProvider(parseAwsConfig(config), context, internals);
 }
 
 /** A one-time spot request: the instance is terminated, not stopped, when EC2 takes it back. */

@@ -6,13 +6,13 @@
  * faults group runs in front of moto too.
  */
 import { describeProviderConformance } from '@stagely/provider-core/conformance';
-import { startFaultProxy, type FaultProxy } from '@stagely/provider-core/testing';
-import { afterAll, beforeAll, describe, it } from 'vitest';
+import { describe, it } from 'vitest';
 import type { AwsProvider } from '../src/index.js';
 import { faultAnswer, RUN_INSTANCES_FAULTS } from '../src/testing/index.js';
 import { awsConformanceOptions } from './support/conformance-options.js';
 import { MOTO_CREDENTIALS, createKeyPair, inspectMoto, seedUnmanaged } from './support/moto-ec2.js';
-import { motoUnavailable, startMoto, type MotoServer } from './support/moto-server.js';
+import { motoForThisFile } from './support/moto-file.js';
+import { motoUnavailable } from './support/moto-server.js';
 
 const unavailable = motoUnavailable();
 
@@ -21,31 +21,21 @@ if (unavailable) {
     it.skip(`moto: ${unavailable}; install it with \`pip install "moto[server]"\` to run the suite on moto`, () => {});
   });
 } else {
-  let moto: MotoServer;
-  let proxy: FaultProxy;
-  beforeAll(async () => {
-    moto = await startMoto();
-    proxy = await startFaultProxy({ target: moto.endpoint });
-    await createKeyPair(moto.endpoint, 'stagely-test');
-  }, 180_000);
-  afterAll(async () => {
-    await proxy?.close();
-    await moto?.stop();
-  });
+  const { moto, proxy } = motoForThisFile((server) => createKeyPair(server.endpoint, 'stagely-test'));
 
   describeProviderConformance<AwsProvider>({
-    ...awsConformanceOptions({ name: 'aws (moto)', endpoint: () => proxy.url, credentials: MOTO_CREDENTIALS, requestTimeoutMs: 10_000, readyTimeoutMs: 10_000, pageSize: 5 }),
+    ...awsConformanceOptions({ name: 'aws (moto)', endpoint: () => proxy().url, credentials: MOTO_CREDENTIALS, requestTimeoutMs: 10_000, readyTimeoutMs: 10_000, pageSize: 5 }),
     concurrentCreates: 5,
     testTimeoutMs: 30_000,
     hooks: {
       // EC2's own error answers, injected in front of moto ('quota' and the like pick RunInstances).
       injectFault: (kind, times) => {
         const answer = faultAnswer(kind);
-        proxy.faults.add({ ...(RUN_INSTANCES_FAULTS.has(kind) ? { operation: 'RunInstances' } : {}), times, ...(answer === 'reset' ? { reset: true } : { respond: answer }) });
+        proxy().faults.add({ ...(RUN_INSTANCES_FAULTS.has(kind) ? { operation: 'RunInstances' } : {}), times, ...(answer === 'reset' ? { reset: true } : { respond: answer }) });
       },
-      clearFaults: () => proxy.faults.clear(),
-      seedUnmanagedInstance: () => seedUnmanaged(moto.endpoint),
-      inspect: (id) => inspectMoto(moto.endpoint, id),
+      clearFaults: () => proxy().faults.clear(),
+      seedUnmanagedInstance: () => seedUnmanaged(moto().endpoint),
+      inspect: (id) => inspectMoto(moto().endpoint, id),
       // Not wired, so the suite names them as not run: loseResponse (moto does not honour ClientToken, so
       // a resent RunInstances makes a second instance there, unlike EC2), notFoundFor and rateLimit
       // (moto has neither).

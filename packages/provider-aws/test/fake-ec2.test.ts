@@ -237,4 +237,54 @@ describe('fake EC2 through the real EC2Client', () => {
     expect(await codeOf(ec2.send(new RunInstancesCommand(run())))).toBe('InternalError');
     expect(fake.instances().length).toBe(before + 1);
   });
+
+  it('filters on instance-id with MaxResults / NextToken, leaving out ids it does not show; refuses more than 200 filter values', async () => {
+    const made = await Promise.all(Array.from({ length: 6 }, () => ec2.send(new RunInstancesCommand(run()))));
+    const ids = made.map((out) => out.Instances![0]!.InstanceId!);
+    fake.notFoundFor(1000);
+    const hidden = (await ec2.send(new RunInstancesCommand(run()))).Instances![0]!.InstanceId!;
+    fake.notFoundFor(0);
+    const asked = [...ids, hidden, 'i-0123456789abcdef0'];
+    const seen: string[] = [];
+    let token: string | undefined;
+    let pages = 0;
+    do {
+      const page = await ec2.send(new DescribeInstancesCommand({ Filters: [{ Name: 'instance-id', Values: asked }], MaxResults: 5, NextToken: token }));
+      pages += 1;
+      for (const r of page.Reservations ?? []) for (const i of r.Instances ?? []) seen.push(i.InstanceId!);
+      token = page.NextToken;
+    } while (token);
+    expect(seen.sort()).toEqual([...ids].sort());
+    expect(pages).toBe(2);
+    // InstanceIds instead fails the whole call for the one id not shown yet.
+    expect(await codeOf(ec2.send(new DescribeInstancesCommand({ InstanceIds: [...ids, hidden] })))).toBe('InvalidInstanceID.NotFound');
+    const many = Array.from({ length: 201 }, (_, i) => `i-${i.toString(16).padStart(17, '0')}`);
+    expect(await codeOf(ec2.send(new DescribeInstancesCommand({ Filters: [{ Name: 'instance-id', Values: many }] })))).toBe('FilterLimitExceeded');
+    expect(await codeOf(ec2.send(new DescribeInstancesCommand({ Filters: [{ Name: 'instance-id', Values: many.slice(0, 150) }, { Name: 'tag:a', Values: many.slice(0, 51) }] })))).toBe('FilterLimitExceeded');
+    expect((await ec2.send(new DescribeInstancesCommand({ Filters: [{ Name: 'instance-id', Values: many.slice(0, 200) }] }))).Reservations).toEqual([]);
+    clock.advance(1000);
+  });
+
+  it('ends a failed launch as EC2 does: pending with StateReason pending, then shutting-down and terminated with the reason', async () => {
+    fake.failLaunches({ code: 'Server.InsufficientInstanceCapacity', afterMs: 200 });
+    const first = (await ec2.send(new RunInstancesCommand(run()))).Instances![0]!;
+    const other = (await ec2.send(new RunInstancesCommand(run()))).Instances![0]!;
+    expect(first.State?.Name).toBe('pending');
+    expect(first.StateReason).toEqual({ Code: 'pending', Message: 'pending' });
+    clock.advance(200);
+    const describe = async (id: string) => (await ec2.send(new DescribeInstancesCommand({ InstanceIds: [id] }))).Reservations![0]!.Instances![0]!;
+    const failing = await describe(first.InstanceId!);
+    expect(failing.State?.Name).toBe('shutting-down');
+    expect(failing.StateReason).toEqual({ Code: 'Server.InsufficientInstanceCapacity', Message: 'Server.InsufficientInstanceCapacity: Insufficient capacity to satisfy launch request' });
+    clock.advance(500);
+    expect((await describe(first.InstanceId!)).State?.Name).toBe('terminated');
+    expect((await describe(first.InstanceId!)).StateReason?.Code).toBe('Server.InsufficientInstanceCapacity');
+    clock.advance(800);
+    expect(await describe(other.InstanceId!)).toMatchObject({ State: { Name: 'running' } });
+    expect((await describe(other.InstanceId!)).StateReason).toBeUndefined();
+    await ec2.send(new TerminateInstancesCommand({ InstanceIds: [other.InstanceId!] }));
+    expect((await describe(other.InstanceId!)).StateReason?.Code).toBe('Client.UserInitiatedShutdown');
+    expect(fake.calls('RunInstances').length).toBeGreaterThanOrEqual(2);
+    expect(fake.calls('RunInstances').at(-1)!.at).toBe(clock.now() - 1500);
+  });
 });

@@ -17,6 +17,7 @@ export type {
 } from './contract/events.js';
 export type { ProviderContext, StagelyPlugin } from './plugins/plugin.js';
 export { provisionInstance, type ProvisionOptions } from './runtime/provision.js';
+export { memoryBootHistory, type BootHistory, type BootTimes } from './runtime/readiness/boot-history.js';
 export {
   createRegistry,
   ENCRYPTION_KEY_ENV,

@@ -55,14 +55,26 @@ export {
 } from './runtime/axios.js';
 export {
   backoffSchedule,
-  DEFAULT_NOT_FOUND_GRACE_MS,
   DEFAULT_POLL_SCHEDULE_OPTIONS,
   fixedSchedule,
-  pollUntilReady,
+  withHints,
   type PollSchedule,
   type PollScheduleOptions,
-  type PollUntilReadyOptions,
+  type ReadinessHint,
 } from './runtime/wait.js';
+export { pollUntilReady, type PollUntilReadyOptions } from './runtime/readiness/poll-until-ready.js';
+export {
+  createReadinessWaiter,
+  DEFAULT_BATCH_INTERVAL_MS,
+  DEFAULT_NOT_FOUND_GRACE_MS,
+  type ProbeAnswer,
+  type ReadinessObservation,
+  type ReadinessSource,
+  type ReadinessWaiter,
+  type ReadinessWaiterOptions,
+} from './runtime/readiness/waiter.js';
+export { BOOT_HISTORY_LIMIT, bootKey, memoryBootHistory, processBootHistory, type BootHistory, type BootTimes } from './runtime/readiness/boot-history.js';
+export { learnedPlan, MIN_BOOT_SAMPLES, planSchedule } from './runtime/readiness/learned-schedule.js';
 export { defaultInstanceName, instanceSpecSchema, resolveInstanceSpec, type ResolvedInstanceSpec } from './authoring/instance-spec.js';
 export { fieldPath, issueField, type SchemaIssue } from './authoring/schema-issues.js';
 export { createRedactor, type Redactor } from './authoring/redact.js';

@@ -44,6 +44,8 @@ class MemoryProvider implements CloudProvider {
   readonly neverReady = new Set<string>();
   inFlight = 0;
   maxInFlight = 0;
+  creating = 0;
+  maxCreating = 0;
   validating = 0;
   maxValidating = 0;
   /** The next validateSpec calls fail with this (a failure that is not a refusal of the spec). */
@@ -85,7 +87,13 @@ class MemoryProvider implements CloudProvider {
 
   async createInstance(spec: InstanceSpec, o?: Op): Promise<Instance> {
     this.count('createInstance', o);
-    await sleep(1, o?.signal);
+    this.creating++;
+    this.maxCreating = Math.max(this.maxCreating, this.creating);
+    try {
+      await sleep(1, o?.signal);
+    } finally {
+      this.creating--;
+    }
     const name = spec.name ?? `stagely-${this.nextId}`;
     const refusal = this.failCreate.get(name);
     if (refusal) throw refusal;
@@ -452,12 +460,27 @@ describe('apply', () => {
     expect(error.failed.map((f) => [f.name, f.code, f.instanceId])).toContainEqual(['dev-b', 'ABORTED', removal.delete[1]!.instanceId]);
   });
 
-  it('bounds concurrency', async () => {
+  it('bounds the changes in flight by concurrency', async () => {
     const provider = new MemoryProvider(15);
     await apply(provider, await plan(provider, desired(Array.from({ length: 9 }, (_, i) => web(`h${i}`)))), { concurrency: 3 });
     expect(provider.live()).toHaveLength(9);
-    expect(provider.maxInFlight).toBeLessThanOrEqual(3);
-    expect(provider.maxInFlight).toBeGreaterThan(1);
+    expect(provider.maxCreating).toBeLessThanOrEqual(3);
+    expect(provider.maxCreating).toBeGreaterThan(1);
+  });
+
+  it('waits take no slot: with one slot, every host waits for readiness at the same time', async () => {
+    // Nothing boots until all six wait: with a slot held through each wait this would never finish.
+    const provider = new MemoryProvider(Infinity);
+    const hosts = Array.from({ length: 6 }, (_, i) => web(`h${i}`));
+    const result = await apply(provider, await plan(provider, desired(hosts)), {
+      concurrency: 1,
+      onProgress: (e) => {
+        if (e.status === 'waiting' && provider.inFlight === 5) for (const instance of provider.instances.values()) instance.readyAt = 0;
+      },
+    });
+    expect(result.created).toHaveLength(6);
+    expect(provider.maxCreating).toBe(1);
+    expect(provider.maxInFlight).toBe(6);
   });
 
   it('rejects a partial failure with ApplyError listing created, deleted and failed, leaving nothing half-made', async () => {
@@ -489,13 +512,12 @@ describe('apply', () => {
   it('honours abort: nothing left half-made, un-started hosts listed as failed', async () => {
     const provider = new MemoryProvider(10_000);
     const controller = new AbortController();
-    const started: string[] = [];
+    // One slot: h0 is created and waits; the abort comes as h1's create starts; h2 and h3 never start.
     const run = apply(provider, await plan(provider, desired(Array.from({ length: 4 }, (_, i) => web(`h${i}`)))), {
-      concurrency: 2,
+      concurrency: 1,
       signal: controller.signal,
       onProgress: (e) => {
-        if (e.status === 'waiting') started.push(e.name);
-        if (started.length === 2) controller.abort();
+        if (e.status === 'creating' && e.host === 'h1') controller.abort();
       },
     });
     const error = (await run.catch((e: unknown) => e)) as ApplyError;
@@ -509,6 +531,7 @@ describe('apply', () => {
       ['dev-h3', 'ABORTED'],
     ]);
     expect(provider.calls.createInstance).toBe(2);
+    // h0 was made and then terminated by provisionInstance's cleanup, which runs after the abort.
     expect(provider.live()).toEqual([]);
   });
 

@@ -57,15 +57,27 @@ function hanging() {
 const fast = () => 1;
 
 describe('backoffSchedule', () => {
-  it('looks first at 2 s (never at once), then every 4.5 s', () => {
+  it('looks first at 2 s (never at once), then after 4.5 s, growing to 5 s: its n-th look never before fixed 5 s polling\'s', () => {
     const schedule = backoffSchedule();
     expect(schedule(0, 0)).toBe(2000);
     expect(schedule(1, 2000)).toBe(4500);
-    expect(schedule(5, 20_000)).toBe(4500);
+    expect(schedule(2, 6500)).toBeCloseTo(4635);
+    expect(schedule(5, 20_000)).toBe(5000);
+    let at = 0;
+    for (let n = 0; n < 40; n++) {
+      at += schedule(n, at);
+      expect(at).toBeGreaterThanOrEqual(n * 5000);
+    }
   });
 
-  it('stretches long waits to 10% of the time waited, at most 15 s apart', () => {
+  it('never looks more than 5 s apart, so readiness is never seen more than 5 s late', () => {
     const schedule = backoffSchedule();
+    expect(schedule(12, 60_000)).toBe(5000);
+    expect(schedule(30, 250_000)).toBe(5000);
+  });
+
+  it('stretches long waits to a share of the time waited when allowed to', () => {
+    const schedule = backoffSchedule({ growth: 1, maxIntervalMs: 15_000 });
     expect(schedule(12, 60_000)).toBe(6000);
     expect(schedule(20, 120_000)).toBe(12_000);
     expect(schedule(30, 250_000)).toBe(15_000);
@@ -74,8 +86,8 @@ describe('backoffSchedule', () => {
   it('looks again soon once the instance runs without a public IP', () => {
     const schedule = backoffSchedule();
     expect(schedule(3, 10_000, instance('running'))).toBe(1000);
-    expect(schedule(3, 10_000, instance('pending'))).toBe(4500);
-    expect(schedule(3, 10_000, null)).toBe(4500);
+    expect(schedule(1, 2000, instance('pending'))).toBe(4500);
+    expect(schedule(1, 2000, null)).toBe(4500);
   });
 
   it('takes overrides, growth included, and refuses nonsense naming the field', () => {
@@ -173,7 +185,8 @@ describe('pollUntilReady', () => {
       .catch((e: unknown) => e);
     expect(TimeoutError.isInstance(error)).toBe(true);
     expect((error as TimeoutError).details).toMatchObject({ operation: 'waitUntilReady', instanceId: 'i-1', lastState: 'initializing', elapsedMs: 40 });
-    expect(getInstance).toHaveBeenCalledTimes(8);
+    // Looks at 5, 10, ..., 35 ms; at 40 ms the deadline ends the wait (a look then could not help it).
+    expect(getInstance).toHaveBeenCalledTimes(7);
   });
 
   it('times out even when a status call hangs at the deadline, by aborting that call', async () => {

@@ -18,7 +18,7 @@ const plugin = definePlugin({
 
 export default plugin;
 
-export { createDigitalOceanProvider, DIGITALOCEAN_CAPABILITIES, DIGITALOCEAN_RATE_LIMIT, DigitalOceanProvider, PROVIDER_NAME } from './provider.js';
+export { createDigitalOceanProvider, DIGITALOCEAN_CAPABILITIES, DIGITALOCEAN_RATE_LIMIT, DigitalOceanProvider, PROVIDER_NAME, type DigitalOceanProviderHooks } from './provider.js';
 export { DIGITALOCEAN_ERROR_TABLE } from './errors.js';
 export { digitalOceanConfigSchema, parseDigitalOceanConfig, type DigitalOceanConfig, type ResolvedDigitalOceanConfig } from './config.js';
 export { DEFAULT_SIZES } from './catalog.js';

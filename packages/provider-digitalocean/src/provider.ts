@@ -10,16 +10,18 @@
  *   placement fails answers 404 for good: inside the not-found grace it is waited for, after it
  *   the wait fails with a CapacityError naming the region.
  * - A deleted Droplet still answers for a while: this provider reports it as `terminating`.
+ * - Readiness: one core waiter per provider; what its looks ask DigitalOcean (a Droplet, the managed
+ *   tag's list for many, now and then the create action) is in readiness.ts.
  */
 import {
   ApiError,
-  backoffSchedule,
   bestEffort,
   CapacityError,
   collectPages,
   CONTRACT_VERSION,
   createOnce,
   createRateLimiter,
+  createReadinessWaiter,
   createRedactor,
   emit,
   headerBag,
@@ -27,7 +29,6 @@ import {
   isStagelyError,
   NotSupportedError,
   pollOperation,
-  pollUntilReady,
   resolveInstanceSpec,
   sleep,
   throwIfAborted,
@@ -42,6 +43,8 @@ import {
   type ProviderContext,
   type RateLimitBudget,
   type RateLimiter,
+  type ReadinessWaiter,
+  type ReadinessWaiterOptions,
   type Redactor,
   type ResolvedSpec,
   type Snapshot,
@@ -53,7 +56,8 @@ import {
 import { DigitalOceanCatalog } from './catalog.js';
 import { parseDigitalOceanConfig, type DigitalOceanConfig, type ResolvedDigitalOceanConfig } from './config.js';
 import { toInstance, toSnapshot } from './instance.js';
-import { DigitalOceanApi, type CreateDropletRequest, type NumberedPage } from './sdk/adapter.js';
+import { DropletReadiness } from './readiness.js';
+import { DigitalOceanApi, type CreateDropletRequest, type CreatedDroplet, type NumberedPage } from './sdk/adapter.js';
 import type { ActionData, DropletData, DropletSnapshotData } from './sdk/schemas.js';
 import { createTags, filterMatcher, MANAGED_TAG, requestMarker } from './tags.js';
 
@@ -79,6 +83,11 @@ export const DIGITALOCEAN_RATE_LIMIT: RateLimitBudget = Object.freeze({ requests
 /** A look-up after an ambiguous snapshot accepts an action started at most this long before the first try (clock skew). */
 const CLOCK_SKEW_MS = 5 * 60_000;
 
+/** For tests and benches: how the readiness waiter is made (virtual time, counted looks); default core's. */
+export interface DigitalOceanProviderHooks {
+  readinessWaiter?: (options: ReadinessWaiterOptions) => ReadinessWaiter;
+}
+
 /** What a spec resolves to: the create request, and what validateSpec reports. */
 interface PreparedCreate {
   request: CreateDropletRequest;
@@ -99,8 +108,11 @@ export class DigitalOceanProvider implements CloudProvider {
   readonly #recent = new Map<number, { droplet: DropletData; at: number }>();
   /** Droplets whose delete DigitalOcean accepted: while they still answer, they are terminating. */
   readonly #deleted = new Set<number>();
+  /** What a readiness look asks DigitalOcean (readiness.ts), and the one waiter all waits share. */
+  readonly #readiness: DropletReadiness;
+  readonly #waiter: ReadinessWaiter;
 
-  constructor(config: ResolvedDigitalOceanConfig, context: ProviderContext = {}) {
+  constructor(config: ResolvedDigitalOceanConfig, context: ProviderContext = {}, hooks: DigitalOceanProviderHooks = {}) {
     this.#config = config;
     this.#events = context.events;
     this.#redact = createRedactor([config.token]);
@@ -123,6 +135,22 @@ export class DigitalOceanProvider implements CloudProvider {
       },
       { provider: PROVIDER_NAME, sizes: config.sizes },
     );
+    this.#readiness = new DropletReadiness({
+      provider: PROVIDER_NAME,
+      droplet: (id, op) => this.getInstance(id, op),
+      managed: (op) => this.#listManaged(op.signal),
+      action: (id, op) => this.#retry('actions_get', op.signal, (s) => this.#api.getAction(id, s)),
+      recentActions: async (op) => (await this.#retry('actions_list', op.signal, (s) => this.#api.listActions(1, s))).items,
+      maybeNotListedYet: (id) => this.#recent.has(Number(id)),
+    });
+    this.#waiter = (hooks.readinessWaiter ?? createReadinessWaiter)({
+      provider: PROVIDER_NAME,
+      source: this.#readiness,
+      events: context.events,
+      scheduleOptions: config.readinessPoll,
+      history: context.bootHistory,
+      notFoundGraceMs: config.notFoundGraceMs,
+    });
   }
 
   async validateCredentials(o: Op = {}): Promise<void> {
@@ -136,11 +164,13 @@ export class DigitalOceanProvider implements CloudProvider {
   async createInstance(spec: InstanceSpec, o: Op = {}): Promise<Instance> {
     const { signal } = o;
     const { request, resolved } = await this.#prepare(spec, signal);
-    const droplet = await this.#createDroplet(request, signal);
+    const { droplet, createActionId } = await this.#createDroplet(request, signal);
     // Entries past their grace are of no use any more: kept only as long as a 404 may mean "not yet".
     for (const id of this.#recent.keys()) if (this.#graceLeft(id) <= 0) this.#recent.delete(id);
     this.#recent.set(droplet.id, { droplet, at: Date.now() });
     const instance = toInstance(droplet, PROVIDER_NAME, resolved.warnings);
+    this.#readiness.created(instance.id, createActionId);
+    this.#waiter.created(instance);
     for (const message of resolved.warnings) emit(this.#events, { type: 'warning', provider: PROVIDER_NAME, message, instanceId: instance.id });
     return instance;
   }
@@ -159,13 +189,7 @@ export class DigitalOceanProvider implements CloudProvider {
 
   async listInstances(filter: ListFilter = {}, o: Op = {}): Promise<Instance[]> {
     const matches = filterMatcher(filterTags(filter, PROVIDER_NAME), PROVIDER_NAME);
-    const droplets = await this.#allPages('droplets_list', o.signal, (page, s) => this.#api.listDroplets({ tagName: MANAGED_TAG }, page, s));
-    // A deleted Droplet that no longer answers is gone: nothing to remember about it.
-    const answering = new Set(droplets.map((d) => d.id));
-    for (const id of this.#deleted) if (!answering.has(id)) this.#deleted.delete(id);
-    return droplets
-      .map((droplet) => this.#toInstance(droplet))
-      .filter((instance) => instance.state !== 'terminated' && matches(instance.tags));
+    return (await this.#listManaged(o.signal)).filter((instance) => instance.state !== 'terminated' && matches(instance.tags));
   }
 
   async terminateInstance(id: string, o: Op = {}): Promise<void> {
@@ -177,6 +201,7 @@ export class DigitalOceanProvider implements CloudProvider {
         // DigitalOcean stops the Droplet once it accepted the delete; it still answers for a while.
         this.#deleted.add(dropletId);
         this.#recent.delete(dropletId);
+        this.#readiness.forget(id);
         return;
       }
       // A 404 right after this provider's own create may be eventual consistency: the Droplet
@@ -192,14 +217,7 @@ export class DigitalOceanProvider implements CloudProvider {
   async waitUntilReady(id: string, o: WaitOptions = {}): Promise<Instance> {
     const dropletId = parseId(id, 'id');
     try {
-      return await pollUntilReady((instanceId, op) => this.getInstance(instanceId, op), id, {
-        provider: PROVIDER_NAME,
-        events: this.#events,
-        schedule: backoffSchedule(this.#config.readinessPoll ?? {}),
-        notFoundGraceMs: this.#config.notFoundGraceMs,
-        ...(o.signal ? { signal: o.signal } : {}),
-        ...(o.timeoutMs === undefined ? {} : { timeoutMs: o.timeoutMs }),
-      });
+      return await this.#waiter.wait(id, o);
     } catch (error) {
       // Accepted by this provider and never seen through the grace: DigitalOcean could not place it.
       const recent = this.#recent.get(dropletId);
@@ -307,24 +325,39 @@ export class DigitalOceanProvider implements CloudProvider {
    * ambiguous failure before the create is sent again, and removed by it when the call is aborted
    * after sending or fails ambiguously to the last (core's createOnce).
    */
-  #createDroplet(request: CreateDropletRequest, signal: AbortSignal | undefined): Promise<DropletData> {
+  #createDroplet(request: CreateDropletRequest, signal: AbortSignal | undefined): Promise<CreatedDroplet> {
     const marker = request.tags.at(-1)!;
-    return createOnce<DropletData>({
+    return createOnce<CreatedDroplet>({
       provider: PROVIDER_NAME,
       operation: 'droplets_create',
       strategy: 'find',
       create: (s) => this.#api.createDroplet(request, s),
-      find: async (s) => (await this.#api.listDroplets({ tagName: marker }, 1, s)).items[0] ?? null,
+      // A Droplet found by its marker comes without its create action: its wait does without it.
+      find: async (s) => {
+        const droplet = (await this.#api.listDroplets({ tagName: marker }, 1, s)).items[0];
+        return droplet ? { droplet, createActionId: undefined } : null;
+      },
       // Recorded like terminateInstance's deletes: a Droplet still answering after DELETE is terminating.
-      remove: async (droplet) => {
+      remove: async ({ droplet }) => {
         if (await this.#api.deleteDroplet(droplet.id)) this.#deleted.add(droplet.id);
       },
-      idOf: (droplet) => String(droplet.id),
+      idOf: ({ droplet }) => String(droplet.id),
       marker: `tag ${marker}`,
       signal,
       events: this.#events,
       retry: this.#config.retry,
     });
+  }
+
+  /** Every managed Droplet (`?tag_name=`, 200 a page), terminated ones included. */
+  async #listManaged(signal: AbortSignal | undefined): Promise<Instance[]> {
+    const droplets = await this.#allPages('droplets_list', signal, (page, s) => this.#api.listDroplets({ tagName: MANAGED_TAG }, page, s));
+    // A deleted Droplet that no longer answers is gone: nothing to remember about it.
+    const answering = new Set(droplets.map((d) => d.id));
+    for (const id of this.#deleted) if (!answering.has(id)) this.#deleted.delete(id);
+    // Seen once: from now on missing means gone, not "not yet".
+    for (const id of answering) this.#recent.delete(id);
+    return droplets.map((droplet) => this.#toInstance(droplet));
   }
 
   #graceLeft(dropletId: number): number {
@@ -419,8 +452,8 @@ export function remainingOnly(limiter: RateLimiter): RateLimiter {
 }
 
 /** A provider from an unvalidated config (the registry does this through the plugin). */
-export function createDigitalOceanProvider(config: DigitalOceanConfig, context: ProviderContext = {}): DigitalOceanProvider {
-  return new DigitalOceanProvider(parseDigitalOceanConfig(config), context);
+export function createDigitalOceanProvider(config: DigitalOceanConfig, context: ProviderContext = {}, hooks: DigitalOceanProviderHooks = {}): DigitalOceanProvider {
+  return new DigitalOceanProvider(parseDigitalOceanConfig(config), context, hooks);
 }
 
 function parseId(id: unknown, field: string): number {

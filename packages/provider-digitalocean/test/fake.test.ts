@@ -79,6 +79,40 @@ describe('fake DigitalOcean API shapes', () => {
     expect((await v4()).map((n) => n.type)).toEqual(['public', 'private']);
   });
 
+  it('the create action: in-progress until the boot ends, then completed; /v2/actions lists the account newest first, paged', async () => {
+    const clock = manualClock(Date.parse('2026-01-01T00:00:00Z'));
+    const { call } = await start({ clock, bootDelayMs: 100, ipDelayMs: 50 });
+    const first = (await call('POST', '/droplets', createBody())).body!;
+    const second = (await call('POST', '/droplets', createBody({ name: 'web-2' }))).body!;
+    const actionId = first.links.actions[0].id as number;
+    expect(first.links.actions[0]).toEqual({ id: actionId, rel: 'create', href: `${fake!.endpoint}/actions/${actionId}` });
+    const action = async () => (await call('GET', `/actions/${actionId}`)).body!.action;
+    expect(await action()).toMatchObject({ id: actionId, status: 'in-progress', type: 'create', resource_id: first.droplet.id, resource_type: 'droplet', completed_at: null, region_slug: 'nyc3' });
+    clock.advance(100);
+    expect(await action()).toMatchObject({ status: 'completed', completed_at: '2026-01-01T00:00:00Z' });
+    const listed = await call('GET', '/actions?per_page=1');
+    expect(listed.body!.actions.map((a: { id: number }) => a.id)).toEqual([second.links.actions[0].id]);
+    expect(listed.body!.meta).toEqual({ total: 2 });
+    expect(listed.body!.links.pages.next).toContain('page=2');
+    for (const a of listed.body!.actions) expect(ACTION_STATUS).toContain(a.status);
+  });
+
+  it('failCreate: accepted, the create action errors after a while, the droplet stays new', async () => {
+    const clock = manualClock(Date.parse('2026-01-01T00:00:00Z'));
+    const { fake, call } = await start({ clock, bootDelayMs: 100 });
+    fake.failCreate(1, { afterMs: 30 });
+    const failed = (await call('POST', '/droplets', createBody())).body!;
+    const fine = (await call('POST', '/droplets', createBody({ name: 'web-2' }))).body!;
+    const status = async (body: Record<string, any>) => (await call('GET', `/actions/${body.links.actions[0].id}`)).body!.action.status as string;
+    expect(await status(failed)).toBe('in-progress');
+    clock.advance(30);
+    expect(await status(failed)).toBe('errored');
+    clock.advance(10_000);
+    expect(await status(fine)).toBe('completed');
+    expect((await call('GET', `/droplets/${failed.droplet.id}`)).body!.droplet.status).toBe('new');
+    expect((await call('DELETE', `/droplets/${failed.droplet.id}`)).status).toBe(204);
+  });
+
   it('delete answers 204, the droplet still answers for a while, then 404', async () => {
     const clock = manualClock(0);
     const { call, fake } = await start({ clock, deleteDelayMs: 30 });

@@ -36,6 +36,7 @@ export async function runCommand(env: RunEnvironment, body: CommandBody, args: u
     printError(output, error);
     env.setExitCode(exitCodeFor(error));
   } finally {
+    session.close();
     process.off('SIGINT', onInterrupt);
   }
 }

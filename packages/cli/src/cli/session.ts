@@ -4,7 +4,7 @@
  * the mock registered and other providers imported on demand from where the CLI is installed.
  */
 import { existsSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
   createRegistry,
@@ -18,6 +18,7 @@ import mockPlugin from '@stagely/provider-mock';
 import { DEFAULT_CONFIG_FILE, loadConfig, type LoadedConfig } from '../config/load.js';
 import { ConfigFileError, type ConfigProblem } from '../config/errors.js';
 import { resolveProvider, type ResolvedProvider } from '../config/resolve.js';
+import { BOOT_TIMES_FILE, BootTimesFile } from './boot-times-file.js';
 import { projectImporter } from './project-importer.js';
 import { renderEvent } from './render/events.js';
 import type { Output } from './output.js';
@@ -49,6 +50,9 @@ export class Session {
   readonly registry: Registry;
   #config: Promise<LoadedConfig | undefined> | undefined;
   #provider: Promise<ActiveProvider> | undefined;
+  /** Known once the file is read: where the project's `.stagely/` is. */
+  #projectDir: string | undefined;
+  readonly #bootTimes = new BootTimesFile(() => (this.#projectDir === undefined ? undefined : join(this.#projectDir, BOOT_TIMES_FILE)));
 
   constructor(options: GlobalOptions, output: Output, io: SessionIO, signal: AbortSignal) {
     this.options = options;
@@ -58,6 +62,7 @@ export class Session {
     this.registry = createRegistry({
       plugins: [mockPlugin],
       events: (event: StagelyEvent) => renderEvent(output, event),
+      bootHistory: this.#bootTimes,
       // Written here so that providers are resolved from where the CLI is installed (not core), then the project.
       importer: projectImporter((specifier) => import(specifier), io.cwd),
     });
@@ -93,6 +98,7 @@ export class Session {
   provider(): Promise<ActiveProvider> {
     this.#provider ??= (async () => {
       const loaded = await this.config();
+      this.#projectDir = loaded?.dir ?? resolve(this.io.cwd);
       const resolved = resolveProvider(loaded, { env: this.io.env, cwd: this.io.cwd });
       this.output.addSecrets(resolved.secrets);
       try {
@@ -102,6 +108,11 @@ export class Session {
       }
     })();
     return this.#provider;
+  }
+
+  /** The command is over: keep what it learned for the next run. */
+  close(): void {
+    this.#bootTimes.flush();
   }
 
   /** Provider packages installed where the CLI can load them (its own install and the working directory). */

@@ -6,8 +6,9 @@
  * error document. State: instances per region with a lifecycle (pending -> running with a public
  * IP; shutting-down -> terminated, kept visible as terminated), ClientToken idempotency, spot
  * requests, AMIs with the EBS snapshots behind them, key pairs, the type catalogue, MaxResults /
- * NextToken bounds, a throttling budget, an eventual-consistency window after create, and faults
- * before and after the handler.
+ * NextToken bounds, EC2's filter limits, launches that fail after RunInstances accepted them (a
+ * StateReason), a throttling budget, an eventual-consistency window after create, and faults
+ * before and after the handler. Every call is recorded with the fake's clock time and its params.
  */
 import { createHash, randomBytes } from 'node:crypto';
 import {
@@ -120,6 +121,22 @@ export interface FakeSnapshotRecord {
   description: string;
 }
 
+/** Why EC2 ended a launch it had accepted (the instance's StateReason), e.g. `Server.InsufficientInstanceCapacity`. */
+export interface FakeLaunchFailure {
+  code: string;
+  /** Default: EC2's wording for the code, prefixed by it. */
+  message?: string;
+  /** From RunInstances to shutting-down; default 0 (the first look sees it). */
+  afterMs?: number;
+}
+
+/** A call the fake answered past authentication: its action, when on the fake's clock, and its params. */
+export interface FakeEc2Call {
+  action: string;
+  at: number;
+  params: QueryRecord;
+}
+
 export interface FakeEc2 {
   /** `http://127.0.0.1:<port>`: the endpoint to give the SDK (every region is served here). */
   readonly url: string;
@@ -141,6 +158,15 @@ export interface FakeEc2 {
    */
   loseResponse(action: string, options?: { times?: number; respond?: FakeResponse | 'reset'; delayMs?: number }): FaultHandle;
   clearFaults(): void;
+  /**
+   * The next `times` instances RunInstances makes (default 1) are accepted, then end as EC2 ends a
+   * failed launch: pending, shutting-down and terminated with `failure` as their StateReason.
+   */
+  failLaunches(failure: FakeLaunchFailure, times?: number): void;
+  /** From RunInstances to `running` for instances made from now on (boots differ from one to the next). */
+  setBootDelay(ms: number): void;
+  /** Calls answered past authentication, oldest first, optionally of one action. */
+  calls(action?: string): readonly FakeEc2Call[];
   /** Instances created from now on answer InvalidInstanceID.NotFound for `ms` after their create. */
   notFoundFor(ms: number): void;
   /**
@@ -187,6 +213,21 @@ const MAX_USER_DATA = 16 * 1024;
 const MAX_TAGS = 50;
 const VPC_ID = 'vpc-0a1b2c3d4e5f60001';
 const DEFAULT_GROUP = { groupId: 'sg-0a1b2c3d4e5f60001', groupName: 'default' };
+/**
+ * EC2's filter limits (its FilterLimitExceeded answers): 200 values in one call, over all its
+ * filters, and 255 characters a value.
+ */
+export const FILTER_VALUES_PER_CALL = 200;
+const MAX_FILTER_VALUE_LENGTH = 255;
+/** EC2's StateReason messages for the launch failures the fake is told of. */
+const LAUNCH_FAILURE_MESSAGES: Record<string, string> = {
+  'Server.InsufficientInstanceCapacity': 'Insufficient capacity to satisfy launch request',
+  'Server.InternalError': 'Internal error on launch',
+  'Client.VolumeLimitExceeded': 'Volume limit exceeded',
+  'Client.InternalError': 'Client error on launch',
+  'Client.InvalidSnapshot.NotFound': 'The requested snapshot was not found',
+};
+const USER_SHUTDOWN = { code: 'Client.UserInitiatedShutdown', message: 'Client.UserInitiatedShutdown: User initiated shutdown' };
 const ID = (prefix: string) => new RegExp(`^${prefix}-([0-9a-f]{8}|[0-9a-f]{17})$`);
 const INSTANCE_ID = ID('i');
 const IMAGE_ID = ID('ami');
@@ -214,10 +255,17 @@ interface InstanceState {
   privateIp: string;
   publicIp: string;
   hiddenUntil: number;
+  /** A launch EC2 will end (failLaunches): when, and the StateReason it gives. */
+  launchFailure: { at: number; code: string; message: string } | undefined;
+  /** Set once the launch failed: the StateReason then shown. */
+  stateReason: { code: string; message: string } | undefined;
 }
 
 /** What a launch decides; the rest of an instance's state the fake assigns. */
-type NewInstance = Omit<InstanceState, 'id' | 'lifecycle' | 'volumeId' | 'spotRequestId' | 'launchTime' | 'privateIp' | 'publicIp' | 'hiddenUntil'>;
+type NewInstance = Omit<
+  InstanceState,
+  'id' | 'lifecycle' | 'volumeId' | 'spotRequestId' | 'launchTime' | 'privateIp' | 'publicIp' | 'hiddenUntil' | 'launchFailure' | 'stateReason'
+>;
 
 interface ImageState {
   id: string;
@@ -262,7 +310,7 @@ interface TokenRecord {
 export async function startFakeEc2(options: FakeEc2Options = {}): Promise<FakeEc2> {
   const clock = options.clock ?? systemClock;
   const credentials = options.credentials ?? [FAKE_EC2_CREDENTIALS];
-  const bootDelayMs = options.bootDelayMs ?? 50;
+  let bootDelayMs = options.bootDelayMs ?? 50;
   const terminateDelayMs = options.terminateDelayMs ?? 20;
   const imageDelayMs = options.imageDelayMs ?? 20;
   const maxPageSize = options.maxPageSize ?? 1000;
@@ -270,6 +318,8 @@ export async function startFakeEc2(options: FakeEc2Options = {}): Promise<FakeEc
   let bucket: TokenBucket | undefined;
   let spotCapacity = options.spotCapacity ?? true;
   let notFoundMs = 0;
+  const launchFailures: FakeLaunchFailure[] = [];
+  const callLog: FakeEc2Call[] = [];
 
   const setBudget = (budget: { requests: number; windowMs: number } | undefined | false) => {
     bucket = budget ? new TokenBucket({ limit: budget.requests, refillPerSecond: (budget.requests * 1000) / budget.windowMs }, clock) : undefined;
@@ -326,7 +376,23 @@ export async function startFakeEc2(options: FakeEc2Options = {}): Promise<FakeEc
 
   // ---- state helpers ---------------------------------------------------------------------------
 
-  const stateName = (instance: InstanceState) => instance.lifecycle.word(WORDS);
+  const stateName = (instance: InstanceState) => {
+    endFailedLaunch(instance);
+    return instance.lifecycle.word(WORDS);
+  };
+
+  /** A failed launch goes to shutting-down at its time, exactly (state is derived from the clock). */
+  function endFailedLaunch(instance: InstanceState): void {
+    const failure = instance.launchFailure;
+    if (!failure || clock.now() < failure.at) return;
+    instance.launchFailure = undefined;
+    const phase = instance.lifecycle.phase;
+    if (phase === 'terminating' || phase === 'terminated') return;
+    instance.lifecycle = new InstanceLifecycle({ ...timings(), clock, createdAt: instance.lifecycle.createdAt, terminateRequestedAt: failure.at });
+    instance.stateReason = { code: failure.code, message: failure.message };
+  }
+
+  const timings = () => ({ bootDelayMs, ipDelayMs: options.ipDelayMs ?? 0, terminateDelayMs });
   const visible = (instance: InstanceState) => clock.now() >= instance.hiddenUntil;
 
   function subnetOf(zone: string): string {
@@ -342,13 +408,14 @@ export async function startFakeEc2(options: FakeEc2Options = {}): Promise<FakeEc
     const state = stateName(instance);
     const ip = instance.lifecycle.hasPublicIp ? instance.publicIp : undefined;
     const running = state === 'running' || state === 'pending' || state === 'stopping';
+    const ending = state === 'terminated' || state === 'shutting-down';
     return {
       instanceId: instance.id,
       imageId: instance.imageId,
       instanceState: { code: STATE_CODES[state] ?? 0, name: state },
       privateDnsName: running ? `ip-${instance.privateIp.replace(/\./g, '-')}.ec2.internal` : '',
       dnsName: ip ? `ec2-${ip.replace(/\./g, '-')}.compute-1.amazonaws.com` : '',
-      reason: state === 'terminated' || state === 'shutting-down' ? 'User initiated' : '',
+      reason: ending ? (instance.stateReason?.message ?? 'User initiated') : '',
       keyName: instance.keyName ?? undefined,
       amiLaunchIndex: 0,
       productCodes: [],
@@ -362,7 +429,8 @@ export async function startFakeEc2(options: FakeEc2Options = {}): Promise<FakeEc
       ipAddress: ip,
       sourceDestCheck: true,
       groupSet: instance.securityGroupIds.map((groupId) => ({ groupId, groupName: groupId === DEFAULT_GROUP.groupId ? 'default' : groupId })),
-      stateReason: state === 'terminated' ? { code: 'Client.UserInitiatedShutdown', message: 'Client.UserInitiatedShutdown: User initiated shutdown' } : undefined,
+      // EC2 says `pending` while pending, and why once an instance is on its way out.
+      stateReason: state === 'pending' ? { code: 'pending', message: 'pending' } : ending ? (instance.stateReason ?? USER_SHUTDOWN) : undefined,
       architecture: instance.type.architecture,
       rootDeviceType: 'ebs',
       rootDeviceName: '/dev/sda1',
@@ -454,13 +522,15 @@ export async function startFakeEc2(options: FakeEc2Options = {}): Promise<FakeEc
     const instance: InstanceState = {
       ...input,
       id: newId('i'),
-      lifecycle: new InstanceLifecycle({ bootDelayMs, ipDelayMs: options.ipDelayMs ?? 0, terminateDelayMs, clock }),
+      lifecycle: new InstanceLifecycle({ ...timings(), clock }),
       volumeId: newId('vol'),
       spotRequestId: input.spot ? `sir-${randomBytes(4).toString('hex')}` : null,
       launchTime: new Date(Math.floor(now / 1000) * 1000),
       privateIp: `172.31.${(n >> 8) & 255}.${n & 255}`,
       publicIp: `54.${160 + ((n >> 16) & 63)}.${(n >> 8) & 255}.${n & 255}`,
       hiddenUntil: now + notFoundMs,
+      launchFailure: undefined,
+      stateReason: undefined,
     };
     instances.set(instance.id, instance);
     return instance;
@@ -485,6 +555,7 @@ export async function startFakeEc2(options: FakeEc2Options = {}): Promise<FakeEc
         if (error instanceof QueryShapeError) return ec2Error(400, 'InvalidParameterValue', error.message);
         throw error;
       }
+      callLog.push({ action, at: clock.now(), params });
       try {
         const result = handler({ params, region: signed.region });
         return 'status' in result && typeof result.status === 'number' ? (result as FakeResponse) : ec2Response(action, result as WireObject);
@@ -537,6 +608,18 @@ export async function startFakeEc2(options: FakeEc2Options = {}): Promise<FakeEc
       if (error instanceof PaginationError) throw clientError('InvalidParameterValue', `Invalid NextToken value: ${token ?? ''}`);
       throw error;
     }
+  }
+
+  /** The call's filters, refused past EC2's limits as EC2 refuses them. */
+  function filtersOf(params: QueryRecord): Ec2Filter[] {
+    const list = filters(params);
+    if (list.reduce((sum, f) => sum + f.values.length, 0) > FILTER_VALUES_PER_CALL) {
+      throw clientError('FilterLimitExceeded', `The maximum number of filter values specified on a single call is ${FILTER_VALUES_PER_CALL}`);
+    }
+    if (list.some((f) => f.values.some((value) => value.length > MAX_FILTER_VALUE_LENGTH))) {
+      throw clientError('FilterLimitExceeded', `The maximum length for a filter value is ${MAX_FILTER_VALUE_LENGTH} characters`);
+    }
+    return list;
   }
 
   function tagFilter(filter: Ec2Filter, tags: Record<string, string>): boolean | undefined {
@@ -648,7 +731,7 @@ export async function startFakeEc2(options: FakeEc2Options = {}): Promise<FakeEc
     const names = strings(params, 'InstanceType');
     const unknown = names.filter((name) => !FAKE_INSTANCE_TYPES.some((t) => t.name === name));
     if (unknown.length > 0) throw clientError('InvalidInstanceType', `The following supplied instance types do not exist: [${unknown.join(', ')}]`);
-    const list = filters(params);
+    const list = filtersOf(params);
     const items = FAKE_INSTANCE_TYPES.filter((t) => offeredIn(t, region))
       .filter((t) => names.length === 0 || names.includes(t.name))
       .filter((t) =>
@@ -691,7 +774,7 @@ export async function startFakeEc2(options: FakeEc2Options = {}): Promise<FakeEc
     }
     const zones = FAKE_REGIONS.find((r) => r.name === region)!.zones;
     const locations = locationType === 'region' ? [region] : zones;
-    const list = filters(params);
+    const list = filtersOf(params);
     const items = FAKE_INSTANCE_TYPES.filter((t) => offeredIn(t, region)).flatMap((t) =>
       locations
         .filter((location) => matchFilters(list, {}, { 'instance-type': t.name, location }))
@@ -705,7 +788,7 @@ export async function startFakeEc2(options: FakeEc2Options = {}): Promise<FakeEc
     const names = strings(params, 'KeyName');
     const missing = names.find((name) => !keyPairs.has(name));
     if (missing) throw clientError('InvalidKeyPair.NotFound', `The key pair '${missing}' does not exist`);
-    const list = filters(params);
+    const list = filtersOf(params);
     const items = [...keyPairs.values()]
       .filter((key) => names.length === 0 || names.includes(key.name))
       .filter((key) => matchFilters(list, {}, { 'key-name': key.name, 'key-pair-id': key.id, fingerprint: key.fingerprint }));
@@ -797,6 +880,13 @@ export async function startFakeEc2(options: FakeEc2Options = {}): Promise<FakeEc
         reservationId,
       }),
     );
+    for (const instance of made) {
+      const failure = launchFailures.shift();
+      if (failure) {
+        const message = failure.message ?? `${failure.code}: ${LAUNCH_FAILURE_MESSAGES[failure.code] ?? 'The instance failed to launch'}`;
+        instance.launchFailure = { at: instance.lifecycle.createdAt + (failure.afterMs ?? 0), code: failure.code, message };
+      }
+    }
     if (clientToken !== undefined) tokens.set(`${region}/${clientToken}`, { fingerprint, instanceIds: made.map((i) => i.id), reservationId });
     return reservationWire(reservationId, made);
   });
@@ -805,7 +895,7 @@ export async function startFakeEc2(options: FakeEc2Options = {}): Promise<FakeEc
     const ids = strings(params, 'InstanceId');
     checkInstanceIds(ids);
     checkPaging(params, { min: 5, max: 1000 }, ids.length > 0);
-    const list = filters(params);
+    const list = filtersOf(params);
     const missing = ids.filter((id) => {
       const instance = liveInstance(id, region);
       return !instance || !visible(instance);
@@ -912,7 +1002,7 @@ export async function startFakeEc2(options: FakeEc2Options = {}): Promise<FakeEc
     const missing = ids.filter((id) => images.get(id)?.region !== region);
     if (missing.length > 0) throw clientError('InvalidAMIID.NotFound', `The image id '[${missing.join(', ')}]' does not exist`);
     const owners = strings(params, 'Owner').map((owner) => (owner === 'self' ? FAKE_ACCOUNT_ID : owner === 'amazon' ? 'amazon' : owner));
-    const list = filters(params);
+    const list = filtersOf(params);
     const items = [...images.values()]
       .filter((image) => image.region === region && (ids.length > 0 || image.public || image.ownerId === FAKE_ACCOUNT_ID))
       .filter((image) => ids.length === 0 || ids.includes(image.id))
@@ -952,7 +1042,7 @@ export async function startFakeEc2(options: FakeEc2Options = {}): Promise<FakeEc
     if (malformed) throw clientError('InvalidSnapshotID.Malformed', `Invalid id: "${malformed}" (expecting "snap-...")`);
     const missing = ids.filter((id) => snapshots.get(id)?.region !== region);
     if (missing.length > 0) throw clientError('InvalidSnapshot.NotFound', `The snapshot '${missing.join(', ')}' does not exist.`);
-    const list = filters(params);
+    const list = filtersOf(params);
     const items = [...snapshots.values()]
       .filter((s) => s.region === region && (ids.length === 0 || ids.includes(s.id)))
       .filter((s) => matchFilters(list, s.tags, { 'snapshot-id': s.id, description: s.description, status: clock.now() >= s.completedAt ? 'completed' : 'pending', 'volume-id': s.volumeId, 'owner-id': FAKE_ACCOUNT_ID }));
@@ -1011,6 +1101,15 @@ export async function startFakeEc2(options: FakeEc2Options = {}): Promise<FakeEc
       return http.faults.add({ operation: action, times, phase: 'after', latencyMs: delayMs, ...(respond === 'reset' ? { reset: true } : { respond }) });
     },
     clearFaults: () => http.faults.clear(),
+    failLaunches(failure, times = 1) {
+      if (!(failure.afterMs === undefined || failure.afterMs >= 0)) throw new RangeError('failLaunches: afterMs must be >= 0');
+      for (let i = 0; i < times; i++) launchFailures.push({ ...failure });
+    },
+    setBootDelay(ms) {
+      if (!(ms >= 0)) throw new RangeError('setBootDelay(ms): ms must be >= 0');
+      bootDelayMs = ms;
+    },
+    calls: (action) => (action === undefined ? [...callLog] : callLog.filter((call) => call.action === action)),
     notFoundFor(ms) {
       if (!(ms >= 0)) throw new RangeError('notFoundFor(ms): ms must be >= 0');
       notFoundMs = ms;

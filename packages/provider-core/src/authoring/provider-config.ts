@@ -9,7 +9,7 @@ import * as v from 'valibot';
 import { ARCHITECTURES, SIZES, type Architecture, type Size } from '../contract/contract.js';
 import { InvalidInputError } from '../contract/errors.js';
 import { parseFirst } from './schema-issues.js';
-import { DEFAULT_NOT_FOUND_GRACE_MS } from '../runtime/wait.js';
+import { DEFAULT_NOT_FOUND_GRACE_MS } from '../runtime/readiness/waiter.js';
 
 /** A whole number of at least `min` (milliseconds, attempts, requests). */
 const wholeNumber = (min: number) => v.pipe(v.number('must be a number'), v.integer('must be a whole number'), v.minValue(min, `must be at least ${min}`));

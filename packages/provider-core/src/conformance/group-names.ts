@@ -13,6 +13,7 @@ export const GROUP_NAMES = {
   unmanaged: 'unmanaged',
   pagination: 'pagination',
   concurrency: 'concurrency',
+  manyWaits: 'many waits',
   abort: 'abort',
   timeout: 'timeout',
   snapshots: 'snapshots',

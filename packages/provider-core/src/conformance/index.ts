@@ -25,6 +25,7 @@ export { describePreflightGroup } from './groups/preflight.js';
 export { describeRequestBudgetGroup } from './groups/request-budget.js';
 export { describeCapabilitiesGroup } from './groups/capabilities.js';
 export { describeConcurrencyGroup } from './groups/concurrency.js';
+export { describeManyWaitsGroup } from './groups/many-waits.js';
 export { describeContractGroup } from './groups/contract.js';
 export { describeFaultsGroup } from './groups/faults.js';
 export { describeLifecycleGroup } from './groups/lifecycle.js';

@@ -3,6 +3,7 @@ import { describe } from 'vitest';
 import { describeAbortGroup } from './groups/abort.js';
 import { describeCapabilitiesGroup } from './groups/capabilities.js';
 import { describeConcurrencyGroup } from './groups/concurrency.js';
+import { describeManyWaitsGroup } from './groups/many-waits.js';
 import { describeContractGroup } from './groups/contract.js';
 import { describeFaultsGroup } from './groups/faults.js';
 import { describeLifecycleGroup } from './groups/lifecycle.js';
@@ -41,6 +42,7 @@ export const CONFORMANCE_GROUPS: Readonly<Record<GroupKey, (options: Conformance
   unmanaged: describeUnmanagedGroup,
   pagination: describePaginationGroup,
   concurrency: describeConcurrencyGroup,
+  manyWaits: describeManyWaitsGroup,
   capabilities: describeCapabilitiesGroup,
   abort: describeAbortGroup,
   abortInFlight: describeAbortInFlightGroup,

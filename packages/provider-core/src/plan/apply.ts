@@ -1,8 +1,11 @@
 /**
- * `apply(provider, plan, opts)` (docs/architecture.md, "Plan and apply"): carries a plan out. Deletes, replacements and creates run
- * through one bounded queue (deletes are queued first, so they free quota for the creates); every create
- * goes through `provisionInstance` (create, wait until ready, terminate on any failure), so a host that
- * fails leaves no half-made instance behind. Idempotent: a create whose host already exists and matches
+ * `apply(provider, plan, opts)` (docs/architecture.md, "Plan and apply"): carries a plan out. Every
+ * host starts at once; its changes (creates, terminates) take one of `concurrency` slots while they are
+ * in flight, its wait for readiness none, so 200 hosts booting cost no slots and the provider's waiter
+ * sees all their waits together (one list call per round). Deletes are queued first, so they free quota
+ * for the creates; the rate of calls is the provider's rate limiter's. Every create goes through
+ * `provisionInstance` (create, wait until ready, terminate on any failure), so a host that fails leaves
+ * no half-made instance behind. Idempotent: a create whose host already exists and matches
  * is skipped, and terminating an instance that is already gone succeeds.
  *
  * Nothing starts for input that could have been checked: a plan with problems is refused, and right
@@ -77,9 +80,15 @@ export async function apply(provider: CloudProvider, plan: Plan, options: ApplyO
     }
   };
 
+  const slots = pLimit(concurrency);
+  const mutation = <T>(change: () => Promise<T>): Promise<T> => slots(change);
+
   const terminate = async (target: Target, action: ApplyAction, instanceId: string) => {
-    report(target, action, 'deleting', { instanceId });
-    await provider.terminateInstance(instanceId, op);
+    await mutation(async () => {
+      throwIfAborted(signal, provider.name);
+      report(target, action, 'deleting', { instanceId });
+      await provider.terminateInstance(instanceId, op);
+    });
     deleted.push({ name: target.name, host: target.host, instanceId });
     report(target, action, 'deleted', { instanceId });
   };
@@ -99,9 +108,17 @@ export async function apply(provider: CloudProvider, plan: Plan, options: ApplyO
         { provider: provider.name, details: { instanceId: existing[0].id } },
       );
     }
-    report(target, action, 'creating');
     const ready = await provisionInstance(provider, spec as InstanceSpec, {
       ...op,
+      mutation: (change) =>
+        mutation(() => {
+          // The create's slot; a cleanup's terminate comes here too, and runs even after an abort.
+          if (state.instanceId === undefined) {
+            throwIfAborted(signal, provider.name);
+            report(target, action, 'creating');
+          }
+          return change();
+        }),
       ...(readyTimeoutMs === undefined ? {} : { timeoutMs: readyTimeoutMs }),
       onCreated: (instance) => {
         state.instanceId = instance.id;
@@ -112,11 +129,10 @@ export async function apply(provider: CloudProvider, plan: Plan, options: ApplyO
     report(target, action, 'ready', { instanceId: ready.id });
   };
 
-  const limit = pLimit(concurrency);
   // `instanceId`: the instance a delete or replace starts from, so every event and failure names it.
   const job = (target: Target, action: ApplyAction, instanceId: string | undefined, work: (state: { instanceId?: string }) => Promise<void>) => {
     report(target, action, 'queued', instanceId === undefined ? {} : { instanceId });
-    return limit(async () => {
+    return (async () => {
       const state: { instanceId?: string } = instanceId === undefined ? {} : { instanceId };
       try {
         throwIfAborted(signal, provider.name);
@@ -130,7 +146,7 @@ export async function apply(provider: CloudProvider, plan: Plan, options: ApplyO
           error: { code: failure.code, message: failure.message },
         });
       }
-    });
+    })();
   };
 
   await Promise.all([

@@ -5,10 +5,13 @@
 import type { StandardSchemaV1 } from '@standard-schema/spec';
 import type { Capabilities, CloudProvider, ContractVersion } from '../contract/contract.js';
 import type { EventSink } from '../contract/events.js';
+import type { BootHistory } from '../runtime/readiness/boot-history.js';
 
 /** What core hands to a provider when it creates one. */
 export interface ProviderContext {
   events?: EventSink | undefined;
+  /** Boot times to learn readiness from (give it to createReadinessWaiter); absent: the process's. */
+  bootHistory?: BootHistory | undefined;
 }
 
 export interface StagelyPlugin<Config = unknown, P extends CloudProvider = CloudProvider> {

@@ -6,7 +6,7 @@
  *    loader.ts; concurrent calls share one import, a failed import is retried next time);
  * 2. opens sealed values in the config (see sealed-config.ts) with the registry's key ring;
  * 3. returns the cached provider for SHA-256(plugin + canonical config), or validates the config with
- *    the plugin's Standard Schema and calls `plugin.create(config, { events })` once, shared by
+ *    the plugin's Standard Schema and calls `plugin.create(config, { events, bootHistory })` once, shared by
  *    concurrent callers. A failed creation is not cached.
  *
  * Errors from `plugin.create`: a StagelyError passes through as it is (a plugin may refuse a config
@@ -20,6 +20,8 @@ import { validateConfig } from './config-validation.js';
 import { discoverInstalledProviders, type DiscoverOptions, type InstalledProvider } from './discover.js';
 import { ConflictError, IncompatiblePluginError, isStagelyError } from '../contract/errors.js';
 import type { EventSink } from '../contract/events.js';
+import type { BootHistory } from '../runtime/readiness/boot-history.js';
+import type { ProviderContext } from './plugin.js';
 import { defaultImporter, loadPlugin, type Importer, type LoadedPlugin } from './loader.js';
 import { assertValidPlugin, missingProviderMethod, type AnyPlugin } from './plugin-validation.js';
 import { assertProviderName } from './provider-name.js';
@@ -36,6 +38,11 @@ export interface RegistryOptions {
   encryptionKey?: EncryptionKeyRing;
   /** Receives every provider's events (passed to `plugin.create` as `context.events`). */
   events?: EventSink;
+  /**
+   * Where providers keep and learn boot times (`context.bootHistory`); default one per process. The
+   * CLI passes one kept in its state directory.
+   */
+  bootHistory?: BootHistory;
   /**
    * Imports a plugin package. Default `(s) => import(s)` inside core, which resolves from core's own
    * location. An app that bundles core, or installs providers where core cannot see them, passes
@@ -126,14 +133,14 @@ async function createProvider(
   plugin: AnyPlugin,
   config: unknown,
   secrets: string[],
-  events: EventSink | undefined,
+  context: ProviderContext,
 ): Promise<CloudProvider> {
   let redact: Redactor = createRedactor([...secrets, ...secretValues(plugin, config)]);
   const valid = await validateConfig(plugin.configSchema, config, plugin.name, redact);
   redact = createRedactor([...secrets, ...secretValues(plugin, config), ...secretValues(plugin, valid)]);
   let provider: unknown;
   try {
-    provider = await plugin.create(valid, { events });
+    provider = await plugin.create(valid, context);
   } catch (error) {
     if (isStagelyError(error)) throw error;
     const original = error instanceof Error ? error.message : String(error);
@@ -154,7 +161,10 @@ async function createProvider(
 
 export function createRegistry(options: RegistryOptions = {}): Registry {
   const importer = options.importer ?? defaultImporter;
-  const events = options.events;
+  const context: ProviderContext = {
+    ...(options.events ? { events: options.events } : {}),
+    ...(options.bootHistory ? { bootHistory: options.bootHistory } : {}),
+  };
   // A key given in code is checked now; one from the environment only when a sealed value needs it.
   const configuredKeys = options.encryptionKey === undefined ? undefined : parseKeyRing(options.encryptionKey);
   const keyRing = (): EncryptionKeyRing | undefined => configuredKeys ?? keyRingFromEnvironment();
@@ -199,7 +209,7 @@ export function createRegistry(options: RegistryOptions = {}): Registry {
     const key = canonicalHash(`${packageName}#${plugin.name}`, opened.config);
     let pending = instances.get(key);
     if (pending === undefined) {
-      pending = createProvider(plugin, opened.config, opened.secrets, events);
+      pending = createProvider(plugin, opened.config, opened.secrets, context);
       instances.set(key, pending);
       const settled = pending;
       settled.catch(() => {

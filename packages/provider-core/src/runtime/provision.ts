@@ -14,7 +14,14 @@ export interface ProvisionOptions {
   keepOnFailure?: boolean;
   /** Hears of the instance once the cloud accepted it, before the wait (e.g. to report progress). */
   onCreated?: (instance: Instance) => void;
+  /**
+   * Runs each change (the create, a cleanup's terminate) in a slot of the caller's limit; the wait in
+   * between takes none (apply bounds changes in flight, not waits). Default: at once.
+   */
+  mutation?: <T>(change: () => Promise<T>) => Promise<T>;
 }
+
+const atOnce = <T>(change: () => Promise<T>): Promise<T> => change();
 
 export async function provisionInstance(
   provider: CloudProvider,
@@ -22,7 +29,8 @@ export async function provisionInstance(
   options: ProvisionOptions = {},
 ): Promise<Instance> {
   const op = options.signal ? { signal: options.signal } : {};
-  const created = await provider.createInstance(spec, op);
+  const mutation = options.mutation ?? atOnce;
+  const created = await mutation(() => provider.createInstance(spec, op));
   try {
     options.onCreated?.(created);
     return await provider.waitUntilReady(created.id, {
@@ -36,7 +44,7 @@ export async function provisionInstance(
     }
     // The caller's signal may be what failed us: cleanup runs without it, bounded by retries.
     try {
-      await withRetry(() => provider.terminateInstance(created.id), {
+      await withRetry(() => mutation(() => provider.terminateInstance(created.id)), {
         maxAttempts: 5,
         provider: provider.name,
         operation: 'terminateInstance',

@@ -17,6 +17,7 @@ export { PaginationError, paginateNumbered, paginateToken } from './paginate.js'
 export type { NumberedPage, PageOptions, TokenPage, TokenPageOptions } from './paginate.js';
 export { manualClock, systemClock } from './clock.js';
 export type { Clock, ManualClock } from './clock.js';
+export { flush, manualScheduler, type ManualScheduler } from './manual-scheduler.js';
 export { seededRandom } from './random.js';
 export { withOverrides } from './with-overrides.js';
 export { FAULT_KIND_CODES } from './fault-kinds.js';

@@ -33,6 +33,7 @@ import {
   accountResponse,
   actionListResponse,
   actionResponse,
+  dropletCreateResponse,
   dropletListResponse,
   dropletResponse,
   dropletSnapshotListResponse,
@@ -73,6 +74,12 @@ export interface CreateDropletRequest {
   sshKeyIds: number[];
   userData?: string | undefined;
   tags: string[];
+}
+
+/** What a create's 202 answers: the Droplet, and its create action when `links.actions` names one. */
+export interface CreatedDroplet {
+  droplet: DropletData;
+  createActionId: number | undefined;
 }
 
 /** DigitalOcean's largest page. */
@@ -194,8 +201,8 @@ export class DigitalOceanApi {
     return nullWhenNotFound(this.#call('droplets_get', signal, dropletResponse, () => this.#client.droplet.getDroplet({ droplet_id: id })).then((r) => r.droplet));
   }
 
-  /** Returns once DigitalOcean accepted the Droplet (202); it boots in the background. */
-  async createDroplet(request: CreateDropletRequest, signal?: AbortSignal): Promise<DropletData> {
+  /** Returns once DigitalOcean accepted the Droplet (202); it boots in the background, its create action tells how that goes. */
+  async createDroplet(request: CreateDropletRequest, signal?: AbortSignal): Promise<CreatedDroplet> {
     const body = {
       name: request.name,
       size: request.size,
@@ -205,8 +212,8 @@ export class DigitalOceanApi {
       tags: request.tags,
       ...(request.userData === undefined ? {} : { user_data: request.userData }),
     };
-    const r = await this.#call('droplets_create', signal, dropletResponse, () => this.#client.droplet.createDroplet(body));
-    return r.droplet;
+    const r = await this.#call('droplets_create', signal, dropletCreateResponse, () => this.#client.droplet.createDroplet(body));
+    return { droplet: r.droplet, createActionId: r.links?.actions?.find((a) => a.rel === 'create')?.id };
   }
 
   /** Resolves to false when the Droplet did not exist (404). */
@@ -232,6 +239,12 @@ export class DigitalOceanApi {
       this.#client.droplet.listDropletSnapshots({ droplet_id: id, page, per_page: PER_PAGE }),
     );
     return { items: r.snapshots, next: nextPage(r.links, page) };
+  }
+
+  /** The account's actions, newest first, one page of up to 200. */
+  async listActions(page: number, signal?: AbortSignal): Promise<NumberedPage<ActionData>> {
+    const r = await this.#call('actions_list', signal, actionListResponse, () => this.#client.action.listActions({ page, per_page: PER_PAGE }));
+    return { items: r.actions, next: nextPage(r.links, page) };
   }
 
   getAction(id: number, signal?: AbortSignal): Promise<ActionData> {

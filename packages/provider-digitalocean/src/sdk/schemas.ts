@@ -76,6 +76,11 @@ const pagination = { links: v.optional(v.object({ pages: v.optional(v.object({ n
 
 export const dropletListResponse = v.object({ droplets: v.array(dropletSchema), ...pagination });
 export const dropletResponse = v.object({ droplet: dropletSchema });
+/** A create's 202: the Droplet and `links.actions`, its create action among them (the reference's action_link). */
+export const dropletCreateResponse = v.object({
+  droplet: dropletSchema,
+  links: v.optional(v.object({ actions: v.optional(v.array(v.object({ id: int, rel: v.string() }))) })),
+});
 export const imageListResponse = v.object({ images: v.array(imageSchema), ...pagination });
 export const imageResponse = v.object({ image: imageSchema });
 export const sizeListResponse = v.object({ sizes: v.array(sizeSchema), ...pagination });

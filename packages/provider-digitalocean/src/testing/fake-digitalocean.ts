@@ -2,7 +2,9 @@
  * A stateful fake of the DigitalOcean API v2 (the part Stagely uses), on core's testing kit. The
  * real dots-wrapper talks to it over loopback HTTP. Shapes follow the API reference: Droplets
  * (`new` -> `active`, a public IPv4 in `networks.v4` once booted, 204 on delete, then still
- * answering for a while), Droplet actions and `/v2/actions/:id`, images (distribution slugs;
+ * answering for a while; the create action in the 202's `links.actions`, in-progress until the
+ * boot ends, or `errored` for a create told to fail), Droplet actions, `/v2/actions` (newest first)
+ * and `/v2/actions/:id`, images (distribution slugs;
  * snapshots as private images of type `snapshot`), sizes, regions, account, SSH keys and tags;
  * `links.pages` + `meta.total` pagination with a small page size; `{ id, message, request_id }`
  * errors; `ratelimit-*` headers on every answer and a 429 budget; faults before and after the handler.
@@ -102,9 +104,14 @@ export interface FakeDigitalOcean {
   notFoundFor(ms: number): void;
   /**
    * The next `times` creates are accepted (202) but placement then fails: the Droplet answers 404
-   * from then on, as DigitalOcean does when it cannot place one.
+   * from then on, as DigitalOcean does when it cannot place one, and its create action errors.
    */
   failPlacement(times?: number): void;
+  /**
+   * The next `times` creates are accepted (202) but their create action errors `afterMs` after the
+   * create (default half the boot): the Droplet stays `new` for good, as one DigitalOcean could not build.
+   */
+  failCreate(times?: number, options?: { afterMs?: number }): void;
   /**
    * Replaces the request budget (requests already made still count): DigitalOcean's two windows
    * (`{ perMinute, perHour }`) or one (`{ requests, windowMs }`); `false` or `undefined`: unlimited.
@@ -170,6 +177,8 @@ interface ActionState {
   region: FakeRegion;
   startedAt: number;
   completesAt: number;
+  /** When it errors instead of completing; undefined: it completes. */
+  errorsAt: number | undefined;
 }
 
 interface SnapshotState {
@@ -202,6 +211,7 @@ export async function startFakeDigitalOcean(options: FakeDigitalOceanOptions = {
   let window = options.rateLimit === false ? undefined : new RateLimitWindow(options.rateLimit ?? DIGITALOCEAN_RATE_LIMIT, clock);
   let hideNewForMs = 0;
   let placementFailures = 0;
+  const createFailures: number[] = [];
 
   const http = await startFakeServer({
     ...(options.seed === undefined ? {} : { seed: options.seed }),
@@ -354,13 +364,14 @@ export async function startFakeDigitalOcean(options: FakeDigitalOceanOptions = {
   }
 
   function actionJson(action: ActionState) {
-    const done = clock.now() >= action.completesAt;
+    const endsAt = action.errorsAt ?? action.completesAt;
+    const done = clock.now() >= endsAt;
     return {
       id: action.id,
-      status: done ? 'completed' : 'in-progress',
+      status: !done ? 'in-progress' : action.errorsAt === undefined ? 'completed' : 'errored',
       type: action.type,
       started_at: iso(action.startedAt),
-      completed_at: done ? iso(action.completesAt) : null,
+      completed_at: done ? iso(endsAt) : null,
       resource_id: action.resourceId,
       resource_type: 'droplet',
       region: regionJson(action.region),
@@ -387,14 +398,15 @@ export async function startFakeDigitalOcean(options: FakeDigitalOceanOptions = {
     return tags.get(key)!;
   }
 
-  function newDroplet(input: Pick<DropletState, 'name' | 'size' | 'region' | 'image' | 'tags' | 'sshKeys' | 'userData'>): DropletState {
+  /** `bootMs`: from create to `active` (Infinity: never). */
+  function newDroplet(input: Pick<DropletState, 'name' | 'size' | 'region' | 'image' | 'tags' | 'sshKeys' | 'userData'>, bootMs = bootDelayMs): DropletState {
     const n = nextAddress++;
     const now = clock.now();
     const droplet: DropletState = {
       ...input,
       id: nextDropletId++,
       createdAt: iso(now),
-      lifecycle: new InstanceLifecycle({ bootDelayMs, ipDelayMs, terminateDelayMs: deleteDelayMs, clock }),
+      lifecycle: new InstanceLifecycle({ bootDelayMs: bootMs, ipDelayMs, terminateDelayMs: deleteDelayMs, clock }),
       ipv4: `203.0.${(n >> 8) & 255}.${n & 255}`,
       privateIpv4: `10.110.${(n >> 8) & 255}.${n & 255}`,
       hiddenUntil: hideNewForMs > 0 ? now + hideNewForMs : 0,
@@ -616,20 +628,25 @@ export async function startFakeDigitalOcean(options: FakeDigitalOceanOptions = {
     if (typeof userData === 'string' && Buffer.byteLength(userData) > MAX_USER_DATA) return unprocessable('user_data is limited to 64 KiB');
     if (countsAgainstLimit() >= dropletLimit) return unprocessable(DROPLET_LIMIT_MESSAGE);
 
-    const droplet = newDroplet({
-      name,
-      size,
-      region,
-      image,
-      tags: [...new Set((tagList as string[]).map(canonicalTag))],
-      sshKeys: keyIds,
-      userData: userData ?? null,
-    });
+    const failsAfterMs = createFailures.shift();
+    const droplet = newDroplet(
+      {
+        name,
+        size,
+        region,
+        image,
+        tags: [...new Set((tagList as string[]).map(canonicalTag))],
+        sshKeys: keyIds,
+        userData: userData ?? null,
+      },
+      failsAfterMs === undefined ? bootDelayMs : Number.POSITIVE_INFINITY,
+    );
+    const action = addAction('create', droplet, bootDelayMs, failsAfterMs);
     if (placementFailures > 0) {
       placementFailures -= 1;
       droplet.lost = true;
+      action.errorsAt ??= action.startedAt + bootDelayMs / 2;
     }
-    const action = addAction('create', droplet, bootDelayMs);
     return json(202, {
       droplet: dropletJson(droplet),
       links: { actions: [{ id: action.id, rel: 'create', href: `${http.url}/v2/actions/${action.id}` }] },
@@ -644,9 +661,18 @@ export async function startFakeDigitalOcean(options: FakeDigitalOceanOptions = {
     return noContent({ 'content-type': 'application/json' });
   });
 
-  function addAction(type: string, droplet: DropletState, runsMs: number): ActionState {
+  /** `failsAfterMs`: the action errors then instead of completing. */
+  function addAction(type: string, droplet: DropletState, runsMs: number, failsAfterMs?: number): ActionState {
     const now = clock.now();
-    const action: ActionState = { id: nextActionId++, type, resourceId: droplet.id, region: droplet.region, startedAt: now, completesAt: now + runsMs };
+    const action: ActionState = {
+      id: nextActionId++,
+      type,
+      resourceId: droplet.id,
+      region: droplet.region,
+      startedAt: now,
+      completesAt: now + runsMs,
+      errorsAt: failsAfterMs === undefined ? undefined : now + failsAfterMs,
+    };
     actions.set(action.id, action);
     return action;
   }
@@ -696,6 +722,12 @@ export async function startFakeDigitalOcean(options: FakeDigitalOceanOptions = {
     return json(200, { snapshots: items, links, meta });
   });
 
+  // The whole account's actions, newest first.
+  route('get', '/actions', 'actions_list', (request) => {
+    const { items, links, meta } = page(request, [...actions.values()].sort((a, b) => b.id - a.id).map(actionJson));
+    return json(200, { actions: items, links, meta });
+  });
+
   route('get', '/actions/:action_id', 'actions_get', (request) => {
     const action = actions.get(idParam(request, 'action_id'));
     return action ? json(200, { action: actionJson(action) }) : notFound();
@@ -740,6 +772,10 @@ export async function startFakeDigitalOcean(options: FakeDigitalOceanOptions = {
     failPlacement(times = 1) {
       placementFailures += times;
     },
+    failCreate(times = 1, { afterMs = bootDelayMs / 2 } = {}) {
+      if (!(afterMs >= 0)) throw new RangeError('failCreate: afterMs must be >= 0');
+      for (let i = 0; i < times; i++) createFailures.push(afterMs);
+    },
     rateLimit(budget) {
       if (budget === false || budget === undefined) window = undefined;
       else if (window) window.set(budget);
@@ -749,6 +785,7 @@ export async function startFakeDigitalOcean(options: FakeDigitalOceanOptions = {
       http.faults.clear();
       hideNewForMs = 0;
       placementFailures = 0;
+      createFailures.length = 0;
     },
     record(id) {
       const droplet = existing(Number(id));

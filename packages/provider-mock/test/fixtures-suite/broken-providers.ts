@@ -150,6 +150,48 @@ const BREAKAGES: Record<Variant, Breakage> = {
       },
     }),
 
+  // A batched status call whose answers are matched to the wrong waits: each wait resolves with the
+  // instance of the latest wait begun (right when alone).
+  'batched-wait-answers-another-instance': (mock) => {
+    const waiting: string[] = [];
+    return withOverrides(mock, {
+      waitUntilReady: async (id, o) => {
+        waiting.push(id);
+        try {
+          await mock.waitUntilReady(id, o);
+          return (await mock.getInstance(waiting.at(-1)!, o))!;
+        } finally {
+          waiting.splice(waiting.indexOf(id), 1);
+        }
+      },
+    });
+  },
+
+  // A batched status call that fails as a whole when one of its ids is gone (as EC2's InstanceIds
+  // does): every wait of the round fails with it.
+  'batched-wait-fails-all-when-one-is-gone': (mock) => {
+    const round = new Set<string>();
+    let active = 0;
+    return withOverrides(mock, {
+      waitUntilReady: async (id, o) => {
+        round.add(id);
+        active++;
+        try {
+          const ready = await mock.waitUntilReady(id, o);
+          for (const other of round) {
+            const seen = await mock.getInstance(other, o);
+            if (!seen || seen.state === 'terminated' || seen.state === 'terminating') {
+              throw new NotFoundError(`Instance ${other} not found`, { provider: 'mock' });
+            }
+          }
+          return ready;
+        } finally {
+          if (--active === 0) round.clear();
+        }
+      },
+    });
+  },
+
   // Resolves at once and leaves the delete to a timer, reporting the instance as terminated meanwhile
   // (as a provider that maps "deleting" to terminated without the delete having been accepted).
   'terminate-returns-before-delete': (mock) => {

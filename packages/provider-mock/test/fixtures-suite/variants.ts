@@ -22,6 +22,8 @@ export const VARIANTS = [
   'checks-spec-at-the-api',
   'validate-spec-disagrees',
   'reads-catalogue-on-every-create',
+  'batched-wait-answers-another-instance',
+  'batched-wait-fails-all-when-one-is-gone',
 ] as const;
 
 export type Variant = (typeof VARIANTS)[number];

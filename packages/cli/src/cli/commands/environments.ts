@@ -23,7 +23,7 @@ export function registerEnvironmentCommands(program: Command, run: Runner): void
     .argument('[environment]', "an environment of the file (default: the file's only one)")
     .option('-y, --yes', 'apply without asking')
     .option('--replace', 'replace hosts that differ from the file (terminate, then create)')
-    .option('--concurrency <n>', 'hosts worked on at once (default 4)', parsePositiveInt)
+    .option('--concurrency <n>', 'creates and deletes in flight at once (default 4); waits for readiness take no slot', parsePositiveInt)
     .option('--timeout <seconds>', 'readiness limit per host (default 300)', parseSeconds)
     .action(run(() => import('../actions/environments.js').then((m) => m.applyCommand)));
 
@@ -32,6 +32,6 @@ export function registerEnvironmentCommands(program: Command, run: Runner): void
     .description('terminate every host of an environment (asks first)')
     .argument('[environment]', "an environment name (default: the file's only one)")
     .option('-y, --yes', 'destroy without asking')
-    .option('--concurrency <n>', 'hosts worked on at once (default 4)', parsePositiveInt)
+    .option('--concurrency <n>', 'creates and deletes in flight at once (default 4); waits for readiness take no slot', parsePositiveInt)
     .action(run(() => import('../actions/environments.js').then((m) => m.destroyCommand)));
 }

@@ -1,0 +1,34 @@
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { BOOT_TIMES_FILE } from '../src/cli/boot-times-file.js';
+import { MOCK_FILE, stagely, tempProjects } from './helpers/cli.js';
+
+const project = tempProjects();
+
+const bootTimes = (dir: string): Record<string, number[]> => JSON.parse(readFileSync(join(dir, BOOT_TIMES_FILE), 'utf8')) as Record<string, number[]>;
+
+describe('boot times kept between runs', () => {
+  it('an apply records each boot in the project, and the next run adds to what the last one learned', async () => {
+    const { dir } = project(MOCK_FILE);
+    expect((await stagely(['apply', 'demo', '--yes'], { cwd: dir })).code).toBe(0);
+    const first = bootTimes(dir);
+    const [key, ...others] = Object.keys(first);
+    expect(others).toEqual([]);
+    expect(key).toMatch(/^mock\/[^/]+\/[^/]+$/);
+    expect(first[key!]).toHaveLength(1);
+    expect((await stagely(['destroy', 'demo', '--yes'], { cwd: dir })).code).toBe(0);
+    expect((await stagely(['apply', 'demo', '--yes'], { cwd: dir })).code).toBe(0);
+    expect(bootTimes(dir)[key!]).toHaveLength(2);
+  });
+
+  it('starts afresh from an unreadable file, and writes nothing for a command that waited for nothing', async () => {
+    const p = project(MOCK_FILE);
+    expect((await stagely(['list'], { cwd: p.dir })).code).toBe(0);
+    expect(existsSync(join(p.dir, BOOT_TIMES_FILE))).toBe(false);
+    mkdirSync(join(p.dir, '.stagely'), { recursive: true });
+    p.write('{ not json', BOOT_TIMES_FILE);
+    expect((await stagely(['apply', 'demo', '--yes'], { cwd: p.dir })).code).toBe(0);
+    expect(Object.values(bootTimes(p.dir)).flat()).toHaveLength(1);
+  });
+});

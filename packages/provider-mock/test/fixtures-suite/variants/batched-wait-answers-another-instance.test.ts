@@ -1,0 +1,3 @@
+import { describeVariant } from '../describe-variant.js';
+
+describeVariant('batched-wait-answers-another-instance');
