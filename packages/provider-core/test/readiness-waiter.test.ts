@@ -237,6 +237,11 @@ describe('createReadinessWaiter', () => {
 });
 
 describe('learnedPlan', () => {
+  it('looks first where short boots end, not a whole interval later', () => {
+    expect(learnedPlan(Array(30).fill(518))![0]).toBeLessThan(1000);
+    expect(learnedPlan(Array(10).fill(2000))![0]).toBeLessThan(2500);
+  });
+
   it('needs a few boots, and spends no more calls on them than fixed 5 s polling, never more than 5 s apart', () => {
     expect(learnedPlan([10_000, 11_000])).toBeNull();
     const boots = Array.from({ length: 50 }, (_, i) => 30_000 + ((i * 7919) % 20_000));

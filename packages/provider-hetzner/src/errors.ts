@@ -5,6 +5,9 @@
  * reset). Core's errorFromHttpResponse / errorFromAxios do the rest.
  */
 import {
+  ApiError,
+  CapacityError,
+  QuotaExceededError,
   errorFromAxios,
   errorFromHttpResponse,
   type ApiErrorBody,
@@ -81,6 +84,27 @@ function invalidFields(details: unknown): ApiErrorBody['fields'] {
     if (typeof name !== 'string') return [];
     return [{ name, messages: Array.isArray(messages) ? messages.filter((m): m is string => typeof m === 'string') : [] }];
   });
+}
+
+/**
+ * A failed action (`status: error`) as a StagelyError: its error code read through the same table
+ * as an HTTP answer's (a create that found no capacity is a CapacityError), its message redacted.
+ * `what` says what failed, e.g. `Creating server 42`.
+ */
+export function actionFailure(
+  action: { id: number; command: string; error?: { code: string; message: string } | null | undefined },
+  what: string,
+  ctx: { provider: string; redact: Redactor; details?: Record<string, unknown> },
+): StagelyError {
+  const code = action.error?.code;
+  const reason = action.error ? `${ctx.redact(action.error.message)} (${action.error.code})` : 'no reason given';
+  const message = `${what} failed: ${reason}`;
+  const options = { provider: ctx.provider, details: { ...ctx.details, actionId: action.id, command: action.command, hetznerCode: code ?? null } };
+  const kind = code === undefined ? undefined : HETZNER_ERROR_TABLE[code];
+  if (kind === 'CAPACITY') return new CapacityError(message, options);
+  if (kind === 'QUOTA_EXCEEDED') return new QuotaExceededError(message, options);
+  // Whatever else the code says, the action is over: the same request would fail the same way.
+  return new ApiError(message, undefined, options);
 }
 
 export const HETZNER_HTTP_ERRORS = {

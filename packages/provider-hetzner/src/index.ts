@@ -27,7 +27,7 @@ declare module '@stagely/provider-core' {
     '@stagely/provider-hetzner': HetznerConfig;
   }
 }
-export { createHetznerProvider, HETZNER_CAPABILITIES, HetznerProvider, PROVIDER_NAME } from './provider.js';
+export { createHetznerProvider, HETZNER_CAPABILITIES, HetznerProvider, PROVIDER_NAME, type HetznerProviderInternals } from './provider.js';
 export { hetznerConfigSchema, parseHetznerConfig, type HetznerConfig, type ResolvedHetznerConfig } from './config.js';
 export { DEFAULT_SIZES } from './catalog.js';
 export { labelKeyProblem, labelValueProblem } from './labels.js';

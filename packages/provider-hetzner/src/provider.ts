@@ -6,21 +6,21 @@
 import {
   abortedError,
   ApiError,
-  backoffSchedule,
   bestEffort,
   collectPages,
   CONTRACT_VERSION,
   ConflictError,
   createOnce,
   createRateLimiter,
+  createReadinessWaiter,
   createRedactor,
   emit,
   InvalidInputError,
   isStagelyError,
   NotSupportedError,
   pollOperation,
-  pollUntilReady,
   resolveInstanceSpec,
+  systemScheduler,
   throwIfAborted,
   withRetry,
   type Capabilities,
@@ -31,8 +31,10 @@ import {
   type ListFilter,
   type Op,
   type ProviderContext,
+  type ReadinessWaiter,
   type Redactor,
   type ResolvedSpec,
+  type Scheduler,
   type Snapshot,
   type SshKey,
   type WaitOptions,
@@ -41,10 +43,12 @@ import {
 } from '@stagely/provider-core/provider';
 import { randomBytes } from 'node:crypto';
 import { HetznerCatalog } from './catalog.js';
+import { actionFailure } from './errors.js';
 import { HETZNER_RATE_LIMIT, parseHetznerConfig, type HetznerConfig, type ResolvedHetznerConfig } from './config.js';
 import { toInstance, toSnapshot } from './instance.js';
 import { managedLabels, managedSelector } from './labels.js';
-import { HetznerApi, type CreateServerRequest, type HetznerPage } from './sdk/adapter.js';
+import { HetznerReadiness } from './readiness.js';
+import { HetznerApi, type CreatedServer, type CreateServerRequest, type HetznerPage } from './sdk/adapter.js';
 import type { ImageData, ServerData } from './sdk/schemas.js';
 
 export const PROVIDER_NAME = 'hetzner';
@@ -67,6 +71,11 @@ const CLOCK_SKEW_MS = 5 * 60_000;
 /** The label that ties a snapshot to the request that made it, so a retried request finds it. */
 const REQUEST_LABEL = 'stagely-request';
 
+/** For tests and benches: the clock the readiness waits run on. */
+export interface HetznerProviderInternals {
+  scheduler?: Scheduler | undefined;
+}
+
 export class HetznerProvider implements CloudProvider {
   readonly contractVersion = CONTRACT_VERSION;
   readonly name = PROVIDER_NAME;
@@ -77,8 +86,11 @@ export class HetznerProvider implements CloudProvider {
   readonly #redact: Redactor;
   readonly #api: HetznerApi;
   readonly #catalog: HetznerCatalog;
+  readonly #readiness: HetznerReadiness;
+  /** One per provider, so that overlapping waits share their status calls. */
+  readonly #waiter: ReadinessWaiter;
 
-  constructor(config: ResolvedHetznerConfig, context: ProviderContext = {}) {
+  constructor(config: ResolvedHetznerConfig, context: ProviderContext = {}, internals: HetznerProviderInternals = {}) {
     this.#config = config;
     this.#events = context.events;
     this.#redact = createRedactor([config.token]);
@@ -107,6 +119,27 @@ export class HetznerProvider implements CloudProvider {
       },
       { provider: PROVIDER_NAME, sizes: config.sizes },
     );
+    const scheduler = internals.scheduler ?? systemScheduler;
+    this.#readiness = new HetznerReadiness({
+      api: {
+        getServer: (id, signal) => this.#retry('servers.get', signal, (s) => this.#api.getServer(id, s)),
+        getAction: (id, signal) => this.#retry('actions.get', signal, (s) => this.#api.getAction(id, s)),
+        getActions: (ids, signal) => this.#retry('actions.list', signal, (s) => this.#api.getActions(ids, s)),
+        listServers: (labelSelector, signal) => this.#pages('servers.list', signal, (page, s) => this.#api.listServers({ labelSelector }, page, s)),
+      },
+      clock: scheduler,
+      provider: PROVIDER_NAME,
+      redact: this.#redact,
+    });
+    this.#waiter = createReadinessWaiter({
+      provider: PROVIDER_NAME,
+      source: this.#readiness,
+      events: context.events,
+      scheduleOptions: config.readinessPoll,
+      history: context.bootHistory,
+      notFoundGraceMs: config.notFoundGraceMs,
+      scheduler,
+    });
   }
 
   async validateCredentials(o: Op = {}): Promise<void> {
@@ -120,8 +153,10 @@ export class HetznerProvider implements CloudProvider {
   async createInstance(spec: InstanceSpec, o: Op = {}): Promise<Instance> {
     const { signal } = o;
     const { request, resolved } = await this.#resolveCreate(spec, signal);
-    const server = await this.#createServer(request, signal);
+    const { server, action } = await this.#createServer(request, signal);
     const instance = toInstance(server, PROVIDER_NAME, resolved.warnings);
+    this.#waiter.created(instance);
+    this.#readiness.created(instance, request.labels, action);
     for (const message of resolved.warnings) emit(this.#events, { type: 'warning', provider: PROVIDER_NAME, message, instanceId: instance.id });
     return instance;
   }
@@ -154,16 +189,13 @@ export class HetznerProvider implements CloudProvider {
     );
   }
 
-  waitUntilReady(id: string, o: WaitOptions = {}): Promise<Instance> {
+  async waitUntilReady(id: string, o: WaitOptions = {}): Promise<Instance> {
     parseId(id, 'id');
-    return pollUntilReady((instanceId, op) => this.getInstance(instanceId, op), id, {
-      provider: PROVIDER_NAME,
-      events: this.#events,
-      schedule: backoffSchedule(this.#config.readinessPoll ?? {}),
-      notFoundGraceMs: this.#config.notFoundGraceMs,
-      ...(o.signal ? { signal: o.signal } : {}),
-      ...(o.timeoutMs === undefined ? {} : { timeoutMs: o.timeoutMs }),
-    });
+    try {
+      return await this.#waiter.wait(id, o);
+    } finally {
+      this.#readiness.forget(id);
+    }
   }
 
   async createSnapshot(instanceId: string, name: string, o: Op = {}): Promise<Snapshot> {
@@ -272,9 +304,9 @@ export class HetznerProvider implements CloudProvider {
    * adopted; one of that name made otherwise is a ConflictError. An abort after sending, or a failure
    * after an attempt may have acted, removes what it made.
    */
-  #createServer(request: CreateServerRequest, signal: AbortSignal | undefined): Promise<ServerData> {
+  #createServer(request: CreateServerRequest, signal: AbortSignal | undefined): Promise<CreatedServer> {
     const firstTry = Date.now();
-    return createOnce({
+    return createOnce<CreatedServer>({
       provider: PROVIDER_NAME,
       operation: 'servers.create',
       strategy: 'find',
@@ -282,14 +314,15 @@ export class HetznerProvider implements CloudProvider {
       find: async (s) => {
         const found = await this.#findServer(request.name, s);
         if (!found) return null;
-        if (madeBy(found, request, firstTry)) return found;
+        // Found after an ambiguous create: its action is unknown, so waits read the server itself.
+        if (madeBy(found, request, firstTry)) return { server: found, action: null };
         throw new ConflictError(`A server named "${request.name}" already exists and was not made by this request`, {
           provider: PROVIDER_NAME,
           details: { name: request.name, existingId: String(found.id) },
         });
       },
-      remove: (server) => this.#api.deleteServer(server.id),
-      idOf: (server) => String(server.id),
+      remove: (made) => this.#api.deleteServer(made.server.id),
+      idOf: (made) => String(made.server.id),
       marker: `server named ${request.name}`,
       signal,
       events: this.#events,
@@ -312,10 +345,7 @@ export class HetznerProvider implements CloudProvider {
   /** Whether an action is done: true once it succeeded; its failure is an ApiError. */
   async #actionDone(actionId: number, what: string, signal: AbortSignal | undefined): Promise<boolean> {
     const action = await this.#api.getAction(actionId, signal);
-    if (action.status === 'error') {
-      const reason = action.error ? `${this.#redact(action.error.message)} (${action.error.code})` : 'no reason given';
-      throw new ApiError(`${what} failed: ${reason}`, undefined, { provider: PROVIDER_NAME, details: { actionId, command: action.command } });
-    }
+    if (action.status === 'error') throw actionFailure(action, what, { provider: PROVIDER_NAME, redact: this.#redact });
     return action.status === 'success';
   }
 
@@ -353,8 +383,8 @@ export class HetznerProvider implements CloudProvider {
 }
 
 /** A provider from an unvalidated config (the registry does this through the plugin). */
-export function createHetznerProvider(config: HetznerConfig, context: ProviderContext = {}): HetznerProvider {
-  return new HetznerProvider(parseHetznerConfig(config), context);
+export function createHetznerProvider(config: HetznerConfig, context: ProviderContext = {}, internals: HetznerProviderInternals = {}): HetznerProvider {
+  return new HetznerProvider(parseHetznerConfig(config), context, internals);
 }
 
 function parseId(id: unknown, field: string): number {

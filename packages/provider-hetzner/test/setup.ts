@@ -1,5 +1,7 @@
 /** A fake Hetzner API and a provider pointed at it, with fast retries and polling. */
-import type { StagelyEvent } from '@stagely/provider-core';
+import { inspect } from 'node:util';
+import { isStagelyError, type StagelyError, type StagelyEvent } from '@stagely/provider-core';
+import { expect } from 'vitest';
 import { createHetznerProvider, type HetznerConfig, type HetznerProvider } from '../src/index.js';
 import { startFakeHetzner, type FakeHetzner, type FakeHetznerOptions } from '../src/testing/index.js';
 
@@ -42,3 +44,13 @@ export async function startHarness(fakeOptions: FakeHetznerOptions = {}, config:
     close: () => fake.close(),
   };
 }
+
+/** The StagelyError `promise` rejects with (anything else fails the test). */
+export const failure = (promise: Promise<unknown>): Promise<StagelyError> =>
+  promise.then(
+    (value) => expect.fail(`expected a rejection, got ${inspect(value)}`),
+    (error: unknown) => {
+      if (!isStagelyError(error)) throw error;
+      return error as StagelyError;
+    },
+  );

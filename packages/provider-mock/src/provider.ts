@@ -11,10 +11,10 @@
  */
 import { createHash, randomUUID } from 'node:crypto';
 import {
-  backoffSchedule,
   collectPages,
   createOnce,
   createRateLimiter,
+  createReadinessWaiter,
   createRedactor,
   emit,
   InvalidInputError,
@@ -22,7 +22,6 @@ import {
   MANAGED_BY_TAG,
   MANAGED_BY_VALUE,
   NotSupportedError,
-  pollUntilReady,
   resolveInstanceSpec,
   sleep,
   throwIfAborted,
@@ -36,7 +35,9 @@ import {
   type Op,
   type ProviderContext,
   type RateLimitBudget,
+  type ProbeAnswer,
   type RateLimiter,
+  type ReadinessWaiter,
   type Redactor,
   type ResolvedSpec,
   type Snapshot,
@@ -82,6 +83,8 @@ export class MockProvider implements CloudProvider {
   readonly #sshKeys: SshKey[];
   readonly #redact: Redactor;
   readonly #limiter: RateLimiter | undefined;
+  /** One per provider, so that overlapping waits share one listing a round. */
+  readonly #waiter: ReadinessWaiter;
 
   constructor(config: MockConfig = {}, context: ProviderContext = {}) {
     this.#config = parseMockConfig(config);
@@ -103,6 +106,14 @@ export class MockProvider implements CloudProvider {
       name: key.name,
       fingerprint: key.fingerprint ?? fingerprintOf(key.name),
     }));
+    this.#waiter = createReadinessWaiter({
+      provider: PROVIDER_NAME,
+      source: { probe: (id, op) => this.getInstance(id, op), probeMany: (ids, op) => this.#probeMany(ids, op) },
+      events: context.events,
+      scheduleOptions: this.#config.readinessPoll,
+      history: context.bootHistory,
+      notFoundGraceMs: this.#config.notFoundGraceMs,
+    });
   }
 
   // ---------------------------------------------------------------- contract
@@ -147,7 +158,9 @@ export class MockProvider implements CloudProvider {
       for (const message of stored.warnings) {
         emit(this.#events, { type: 'warning', provider: PROVIDER_NAME, message, instanceId: stored.id });
       }
-      return instanceView(stored, Date.now());
+      const instance = instanceView(stored, Date.now());
+      this.#waiter.created(instance);
+      return instance;
     });
   }
 
@@ -207,14 +220,7 @@ export class MockProvider implements CloudProvider {
   waitUntilReady(id: string, o?: WaitOptions): Promise<Instance> {
     return this.#guard(async () => {
       checkId(id, INSTANCE_ID, 'id');
-      return pollUntilReady((instanceId, op) => this.getInstance(instanceId, op), id, {
-        provider: PROVIDER_NAME,
-        events: this.#events,
-        schedule: backoffSchedule(this.#config.readinessPoll ?? {}),
-        notFoundGraceMs: this.#config.notFoundGraceMs,
-        ...(o?.signal ? { signal: o.signal } : {}),
-        ...(o?.timeoutMs === undefined ? {} : { timeoutMs: o.timeoutMs }),
-      });
+      return this.#waiter.wait(id, o);
     });
   }
 
@@ -405,6 +411,19 @@ export class MockProvider implements CloudProvider {
         ...(status === undefined ? {} : { status }),
       });
     }
+  }
+
+  /**
+   * Overlapping waits' status in one request (a listing filtered by id, as a real API's would be):
+   * the state is read once for all of them. An id it does not show is left out (not found).
+   */
+  async #probeMany(ids: readonly string[], o: Op): Promise<ReadonlyMap<string, ProbeAnswer>> {
+    const wanted = new Set(ids);
+    const found = await this.#call('waitUntilReady', 'instances.list', o, () =>
+      this.#cloud.store.read((state) => state.instances.filter((stored) => wanted.has(stored.id))),
+    );
+    const now = Date.now();
+    return new Map(found.filter((stored) => isVisible(stored, now)).map((stored) => [stored.id, instanceView(stored, now)]));
   }
 
   /** Everything about a create that can be checked without the cloud: the body of the create request. */

@@ -30,7 +30,7 @@ export function mockConformanceOptions({ name, token, config = {}, wrap = (mock)
             // Pages smaller than pagedInstanceCount, so that the pagination group crosses a page boundary.
             pageSize: 2,
             retry: { baseDelayMs: 1, maxDelayMs: 5 },
-            readinessPoll: { firstMs: 50, intervalMs: 50 },
+            readinessPoll: { firstMs: 50, intervalMs: 50, maxIntervalMs: 50 },
             ...config,
             ...(strict ? { strict } : {}),
           },

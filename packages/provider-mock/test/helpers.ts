@@ -7,7 +7,8 @@ import { createMockProvider, type MockConfig } from '../src/index.js';
 export const FAST: MockConfig = {
   bootDelayMs: 20,
   retry: { baseDelayMs: 1, maxDelayMs: 5 },
-  readinessPoll: { firstMs: 10, intervalMs: 10 },
+  // maxIntervalMs bounds the learned schedule too: with boots this short, core's learned plan otherwise looks first at 5 s.
+  readinessPoll: { firstMs: 10, intervalMs: 10, maxIntervalMs: 10 },
 };
 
 export function fastProvider(config: MockConfig = {}) {

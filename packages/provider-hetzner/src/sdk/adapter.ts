@@ -30,7 +30,10 @@ import * as v from 'valibot';
 import { HETZNER_API, HETZNER_HTTP_ERRORS } from '../errors.js';
 import {
   actionResponse,
+  actionSchema,
+  actionsResponse,
   createImageResponse,
+  createServerResponse,
   imageResponse,
   imageSchema,
   locationSchema,
@@ -73,8 +76,16 @@ export interface CreateServerRequest {
   labels: Record<string, string>;
 }
 
+/** A server the create request made, and the action that boots it (null when the answer had none readable). */
+export interface CreatedServer {
+  server: ServerData;
+  action: ActionData | null;
+}
+
 /** Hetzner's largest page. */
 const PER_PAGE = 50;
+/** Action ids asked for in one `GET /actions` (the API's page size: an answer is never cut short). */
+export const ACTIONS_PER_CALL = 25;
 
 export class HetznerApi {
   readonly #client: Client;
@@ -189,8 +200,8 @@ export class HetznerApi {
     return this.#list('servers.list', signal, '/servers', 'servers', { label_selector: filter.labelSelector, name: filter.name }, page, serverSchema);
   }
 
-  /** Returns once Hetzner accepted the server; it boots in the background. */
-  createServer(request: CreateServerRequest, signal?: AbortSignal): Promise<ServerData> {
+  /** Returns once Hetzner accepted the server, with the action that boots it in the background. */
+  createServer(request: CreateServerRequest, signal?: AbortSignal): Promise<CreatedServer> {
     return this.#http.call('servers.create', signal, async (context) => {
       const builder = this.#client.servers
         .build(request.name)
@@ -208,7 +219,8 @@ export class HetznerApi {
         const answered = context.response;
         if (!answered || answered.status >= 300 || isStagelyError(error)) throw error;
       }
-      return this.#parse('servers.create', serverResponse, context.response?.data).server;
+      const created = this.#parse('servers.create', createServerResponse, context.response?.data);
+      return { server: created.server, action: created.action ?? null };
     });
   }
 
@@ -240,5 +252,20 @@ export class HetznerApi {
 
   getAction(id: number, signal?: AbortSignal): Promise<ActionData> {
     return this.#get('actions.get', signal, `/actions/${id}`, {}, actionResponse).then((r) => r.action);
+  }
+
+  /**
+   * `GET /actions?id=1&id=2`: up to ACTIONS_PER_CALL actions in one request (the API repeats `id`;
+   * axios would write `id[]`, so the query is built here). An id the answer leaves out is unknown.
+   */
+  getActions(ids: readonly number[], signal?: AbortSignal): Promise<ActionData[]> {
+    if (ids.length > ACTIONS_PER_CALL) throw new RangeError(`getActions: at most ${ACTIONS_PER_CALL} ids, got ${ids.length}`);
+    const query = new URLSearchParams(ids.map((id): [string, string] => ['id', String(id)])).toString();
+    return this.#get('actions.list', signal, `/actions?${query}`, {}, actionsResponse).then((r) =>
+      r.actions.flatMap((entry) => {
+        const parsed = v.safeParse(actionSchema, entry);
+        return parsed.success ? [parsed.output] : [];
+      }),
+    );
   }
 }

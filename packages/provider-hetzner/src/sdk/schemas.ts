@@ -92,6 +92,8 @@ export const actionSchema = v.looseObject({
   id: v.number(),
   command: v.fallback(v.string(), 'unknown'),
   status: v.picklist(['running', 'success', 'error']),
+  /** Percent done, 0-100: the create action's is the boot's progress. */
+  progress: v.fallback(v.number(), 0),
   error: v.fallback(v.nullish(v.looseObject({ code: v.string(), message: v.string() })), null),
 });
 export type ActionData = v.InferOutput<typeof actionSchema>;
@@ -105,5 +107,8 @@ export type SshKeyData = v.InferOutput<typeof sshKeySchema>;
 export const serverResponse = v.looseObject({ server: serverSchema });
 export const imageResponse = v.looseObject({ image: imageSchema });
 export const actionResponse = v.looseObject({ action: actionSchema });
+export const actionsResponse = v.looseObject({ actions: v.array(v.unknown()) });
+/** The create's action is read leniently: the server was made whatever the action looks like. */
+export const createServerResponse = v.looseObject({ server: serverSchema, action: v.fallback(v.nullish(actionSchema), null) });
 /** Of a snapshot's answer only the ids are read: an odd field elsewhere must not fail a snapshot that was made. */
 export const createImageResponse = v.looseObject({ image: v.looseObject({ id: v.number() }), action: v.looseObject({ id: v.number() }) });

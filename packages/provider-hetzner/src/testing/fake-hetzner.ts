@@ -98,6 +98,12 @@ export interface FakeHetzner {
    */
   loseResponse(operation: string, options?: { times?: number; respond?: FakeResponse | 'reset'; delayMs?: number }): FaultHandle;
   clearFaults(): void;
+  /**
+   * The create action of the next `times` servers created (default 1) fails once `atShare` of the
+   * boot has passed (default 0.5) with `error` (default `{ code: 'resource_unavailable', ... }`): the
+   * action is `error` with its progress frozen, and the server stays `off`.
+   */
+  failCreateActions(options?: { times?: number; atShare?: number; error?: { code: string; message: string } }): void;
   /** What the fake holds for server `id`, in the conformance suite's words; null when it holds none. */
   inspect(id: string): BackendInstance | null;
   /**
@@ -143,6 +149,8 @@ interface ServerState {
   userData: string | null;
   /** Until then, `GET /servers/{id}` answers 404 (eventual consistency). */
   hiddenUntil: number;
+  /** When its create action failed (then it stays `off`). */
+  failedAt?: number | undefined;
 }
 
 /** The API operation whose answer `loseResponse` loses, for each of the conformance suite's operations. */
@@ -158,7 +166,13 @@ interface ActionState {
   resources: Array<{ id: number; type: string }>;
   startedAt: number;
   finishesAt: number;
+  /** It fails at `failure.at` instead of succeeding. */
+  failure?: { at: number; error: { code: string; message: string } } | undefined;
 }
+
+/** A server is `starting` for the last fifth of its boot (Hetzner: the disk is written, the VM boots). */
+const STARTING_SHARE = 0.2;
+const DEFAULT_ACTION_ERROR = { code: 'resource_unavailable', message: 'the server could not be started in this location' };
 
 interface SnapshotState {
   id: number;
@@ -192,6 +206,7 @@ export async function startFakeHetzner(options: FakeHetznerOptions = {}): Promis
   let rateLimit = configuredLimit;
   let bucket = rateLimit ? new RateLimitBucket(rateLimit, clock) : undefined;
   let hideNewServersMs = 0;
+  const failingCreates: Array<{ atShare: number; error: { code: string; message: string } }> = [];
 
   const http = await startFakeServer({
     ...(options.seed === undefined ? {} : { seed: options.seed }),
@@ -229,7 +244,8 @@ export async function startFakeHetzner(options: FakeHetznerOptions = {}): Promis
 
   function status(server: ServerState): string {
     const phase = server.lifecycle.phase;
-    if (phase === 'pending') return clock.now() - server.lifecycle.createdAt < bootDelayMs / 2 ? 'initializing' : 'starting';
+    if (server.failedAt !== undefined && clock.now() >= server.failedAt && (phase === 'pending' || phase === 'running')) return 'off';
+    if (phase === 'pending') return clock.now() - server.lifecycle.createdAt < bootDelayMs * (1 - STARTING_SHARE) ? 'initializing' : 'starting';
     return server.lifecycle.word(WORDS);
   }
 
@@ -240,17 +256,22 @@ export async function startFakeHetzner(options: FakeHetznerOptions = {}): Promis
     return action;
   }
 
+  /** Progress grows linearly with the clock from start to finish; a failed action stops where it failed. */
   function actionJson(action: ActionState) {
-    const done = clock.now() >= action.finishesAt;
+    const now = clock.now();
+    const failed = action.failure !== undefined && now >= action.failure.at;
+    const done = failed || now >= action.finishesAt;
+    const until = failed ? action.failure!.at : now;
+    const progress = Math.min(99, Math.floor(((until - action.startedAt) / Math.max(1, action.finishesAt - action.startedAt)) * 100));
     return {
       id: action.id,
       command: action.command,
-      status: done ? 'success' : 'running',
-      progress: done ? 100 : Math.min(99, Math.floor(((clock.now() - action.startedAt) / Math.max(1, action.finishesAt - action.startedAt)) * 100)),
+      status: failed ? 'error' : done ? 'success' : 'running',
+      progress: failed ? progress : done ? 100 : progress,
       started: iso(action.startedAt),
-      finished: done ? iso(action.finishesAt) : null,
+      finished: done ? iso(failed ? action.failure!.at : action.finishesAt) : null,
       resources: action.resources,
-      error: null,
+      error: failed ? { ...action.failure!.error } : null,
     };
   }
 
@@ -576,6 +597,11 @@ export async function startFakeHetzner(options: FakeHetznerOptions = {}): Promis
     const server = newServer({ name, type, location, image, labels, sshKeys: keyIds, userData });
     server.hiddenUntil = clock.now() + hideNewServersMs;
     const action = addAction('create_server', [{ id: server.id, type: 'server' }], bootDelayMs);
+    const failing = failingCreates.shift();
+    if (failing) {
+      server.failedAt = action.startedAt + bootDelayMs * failing.atShare;
+      action.failure = { at: server.failedAt, error: failing.error };
+    }
     return json(201, {
       server: serverJson(server),
       action: actionJson(action),
@@ -614,6 +640,14 @@ export async function startFakeHetzner(options: FakeHetznerOptions = {}): Promis
     return json(201, { image: snapshotJson(snapshot), action: actionJson(action) });
   });
 
+  // Several actions by id (`?id=1&id=2`); the API no longer lists a project's actions without ids.
+  route('get', '/actions', 'actions.list', (request) => {
+    const ids = request.url.searchParams.getAll('id');
+    if (ids.length === 0) throw new FakeHttpError(invalidInput('id', 'at least one id is required'));
+    if (!ids.every((id) => /^\d+$/.test(id))) throw new FakeHttpError(invalidInput('id', 'must be integers'));
+    const found = [...new Set(ids.map(Number))].sort((a, b) => a - b).flatMap((id) => actions.get(id) ?? []);
+    return json(200, { actions: found.map(actionJson) });
+  });
   route('get', '/actions/:id', 'actions.get', (request) => {
     const action = actions.get(idParam(request));
     return action ? json(200, { action: actionJson(action) }) : notFound('action');
@@ -655,13 +689,18 @@ export async function startFakeHetzner(options: FakeHetznerOptions = {}): Promis
     clearFaults() {
       http.faults.clear();
     },
+    failCreateActions({ times = 1, atShare = 0.5, error = DEFAULT_ACTION_ERROR } = {}) {
+      if (!(atShare >= 0 && atShare < 1)) throw new RangeError(`failCreateActions: atShare must be in [0, 1), got ${atShare}`);
+      for (let i = 0; i < times; i++) failingCreates.push({ atShare, error: { ...error } });
+    },
     inspect(id) {
       const server = /^\d+$/.test(id) ? liveServer(Number(id)) : undefined;
       if (!server) return null;
       const keyNames = server.sshKeys.map((keyId) => sshKeys.get(keyId)?.name ?? String(keyId));
+      const failed = status(server) === 'off';
       return {
         id,
-        state: server.lifecycle.phase,
+        state: failed ? 'stopped' : server.lifecycle.phase,
         tags: { ...server.labels },
         sshKeys: keyNames,
         userData: server.userData,

@@ -1,13 +1,13 @@
 /**
  * A readiness schedule learned from boot times seen before (bench/readiness-sim measures it).
  *
- * Where to look: with boot-time density f and the chance S that the instance is still booting, a
- * look placed Δ after the last one costs S (it is made only if the instance was not ready before)
- * and saves about f·Δ/2 of delay; the best trade is Δ = c·sqrt(S/f), dense where boots cluster,
- * sparse where few end. `c` is chosen so that the history's boots cost no more calls than fixed
- * 5-second polling would have, and no gap exceeds `maxIntervalMs` (never later than that). f and S
- * come from the samples smoothed in log-time (boot times are skewed; a kernel keeps a few samples
- * from placing looks only exactly where they fell). Past the history's tail, a steady maxIntervalMs.
+ * Where to look: a look at u after one at t is made only if the boot outlasted t (it costs S(t), the
+ * chance the instance is still booting), and a boot that ends in (t, u] is seen u - its end late. The
+ * plan is the set of looks that minimizes expected delay + λ · expected calls, found exactly by
+ * dynamic programming over a grid of GRID_MS; λ is the smallest that keeps the expected calls within
+ * what fixed 5-second polling would spend, and no two looks are more than `maxIntervalMs` apart (never
+ * later than that). S and its density come from the samples smoothed in log-time (boot times are
+ * skewed; the kernel keeps a few samples from placing looks only exactly where they fell).
  */
 import { DEFAULT_POLL_SCHEDULE_OPTIONS, type PollSchedule, type PollScheduleOptions } from '../wait.js';
 
@@ -27,8 +27,13 @@ const MIN_GAP_SHARE = 0.03;
  * boots that always take the same time are known only to about this much.
  */
 const MIN_BANDWIDTH = 0.1;
-/** The history's tail: once fewer than this share of boots are still running, look steadily. */
+/** Past the plan: looks this share of the time waited apart, at least PAST_PLAN_MIN_GAP_MS. */
+const PAST_PLAN_SHARE = 0.25;
+const PAST_PLAN_MIN_GAP_MS = 1000;
+/** The history's tail: once fewer than this share of boots are still running, the plan ends. */
 const TAIL_SHARE = 0.002;
+/** The planner's time grid. */
+const GRID_MS = 50;
 
 export type LearnedScheduleOptions = Pick<PollScheduleOptions, 'maxIntervalMs'>;
 
@@ -50,44 +55,75 @@ export function learnedPlan(samples: readonly number[], options: Partial<Learned
   return plan;
 }
 
-/** A PollSchedule that looks at `plan`'s times, then every `maxIntervalMs`. */
+/**
+ * A PollSchedule that looks at `plan`'s times; past them (a boot slower than any seen) a quarter of
+ * the time waited, from 1 s up to `maxIntervalMs`.
+ */
 export function planSchedule(plan: readonly number[], options: Partial<LearnedScheduleOptions> = {}): PollSchedule {
   const maxGap = options.maxIntervalMs ?? DEFAULT_POLL_SCHEDULE_OPTIONS.maxIntervalMs;
   return (_calls, elapsedMs) => {
     const next = plan.find((at) => at > elapsedMs + MIN_GAP_MS / 2);
-    return next === undefined ? maxGap : Math.min(maxGap, next - elapsedMs);
+    if (next === undefined) return Math.min(maxGap, Math.max(PAST_PLAN_MIN_GAP_MS, PAST_PLAN_SHARE * elapsedMs));
+    return Math.min(maxGap, next - elapsedMs);
   };
 }
 
 function planFor(samples: readonly number[], maxGap: number): number[] {
   const density = logKernelDensity(samples);
-  // Expected calls under the smoothed boot times (a look at t is made when the boot ends after the
-  // previous one): judged on the smoothed curve, not the samples, so the plan does not overfit them.
-  const expectedCalls = (looks: readonly number[]) => 1 + looks.reduce((sum, at) => sum + density(at).survival, 0);
-  const fixedLooks: number[] = [];
-  const horizon = Math.max(...samples) * 4 + maxGap;
-  for (let at = 0; at < horizon; at += BUDGET_INTERVAL_MS) fixedLooks.push(at);
-  const budget = expectedCalls(fixedLooks) * BUDGET_SHARE;
-  const build = (c: number): number[] => {
+  // The grid: from the create to where the history's tail ends.
+  const survival: number[] = [];
+  const spent: number[] = []; // ∫ s f(s) ds up to each point, for the delay of a step
+  for (let k = 0, partial = 0; ; k++) {
+    const at = k * GRID_MS;
+    const here = density(at);
+    survival.push(here.survival);
+    partial += at * here.pdf * GRID_MS;
+    spent.push(partial);
+    if (at > 0 && here.survival < TAIL_SHARE) break;
+  }
+  const last = survival.length - 1;
+  const maxSteps = Math.max(1, Math.floor(maxGap / GRID_MS));
+  const minSteps = (k: number) => Math.max(1, Math.ceil(Math.max(MIN_GAP_MS, MIN_GAP_SHARE * k * GRID_MS) / GRID_MS));
+  // Expected delay of boots that end in (j, k] when the next look is at k.
+  const delay = (j: number, k: number) => k * GRID_MS * (survival[j]! - survival[k]!) - (spent[k]! - spent[j]!);
+
+  const solve = (lambda: number): number[] => {
+    const value = new Float64Array(last + 1);
+    const next = new Int32Array(last + 1).fill(last);
+    for (let j = last - 1; j >= 0; j--) {
+      let best = Number.POSITIVE_INFINITY;
+      for (let k = j + minSteps(j); k <= Math.min(last, j + maxSteps); k++) {
+        const v = lambda * survival[j]! + delay(j, k) + value[k]!;
+        if (v < best) {
+          best = v;
+          next[j] = k;
+        }
+      }
+      // Past the reachable end (fewer steps left than the least gap): look at the end.
+      if (best === Number.POSITIVE_INFINITY) best = lambda * survival[j]! + delay(j, last);
+      value[j] = best;
+    }
     const looks: number[] = [];
-    for (let t = 0; t < horizon; ) {
-      const { survival, pdf } = density(t);
-      if (t > 0 && survival < TAIL_SHARE) break;
-      const gap = pdf > 0 ? c * Math.sqrt(survival / pdf) : maxGap;
-      t += Math.min(maxGap, Math.max(MIN_GAP_MS, MIN_GAP_SHARE * t, gap));
-      looks.push(Math.round(t));
+    for (let j = 0; j < last; ) {
+      j = next[j]!;
+      looks.push(j * GRID_MS);
     }
     return looks;
   };
-  // Bisect for the densest plan within budget (calls fall as c grows); c is in sqrt(ms).
+  // A look at t is made when the boot outlasted the look before it.
+  const expectedCalls = (looks: readonly number[]) => looks.reduce((sum, at, i) => sum + density(i === 0 ? 0 : looks[i - 1]!).survival, 0);
+  const fixedLooks: number[] = [];
+  for (let at = 0; at <= last * GRID_MS + BUDGET_INTERVAL_MS; at += BUDGET_INTERVAL_MS) fixedLooks.push(at);
+  const budget = expectedCalls(fixedLooks) * BUDGET_SHARE;
+  // Bisect λ (ms of delay one call is worth) for the least delay within the budget.
   let lo = 0;
-  let hi = 1000;
-  for (let i = 0; i < 40; i++) {
+  let hi = 600_000;
+  for (let i = 0; i < 30; i++) {
     const mid = (lo + hi) / 2;
-    if (expectedCalls(build(mid)) <= budget) hi = mid;
+    if (expectedCalls(solve(mid)) <= budget) hi = mid;
     else lo = mid;
   }
-  return build(hi);
+  return solve(hi);
 }
 
 /** Looks made for a boot of `bootMs`: up to the first at or after it, steady past the plan. */

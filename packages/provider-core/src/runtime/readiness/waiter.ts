@@ -28,6 +28,8 @@ export const DEFAULT_BATCH_INTERVAL_MS = 1000;
 
 /** The longest `timeoutMs` a timer can hold (2^31 - 1 ms, about 24 days). */
 const MAX_TIMEOUT_MS = 2_147_483_647;
+/** Boots recorded for a key before its plan is made again. */
+const REPLAN_AFTER = 10;
 /** Instances created but not waited for yet that a waiter remembers (a fleet's worth, and more). */
 const CREATED_LIMIT = 10_000;
 
@@ -122,10 +124,24 @@ export function createReadinessWaiter(options: ReadinessWaiterOptions): Readines
   let wake: { at: number; controller: AbortController } | undefined;
   let armQueued = false;
 
+  // Plans per key, made again once REPLAN_AFTER boots were recorded since (planning takes up to a
+  // tenth of a second: a fleet whose boots keep coming in must not plan for every wait).
+  const plans = new Map<string, { schedule: PollSchedule; recorded: number }>();
+  const recorded = new Map<string, number>();
   const scheduleFor = (key: string | undefined): PollSchedule => {
     if (options.schedule || !key || !history) return fallback;
+    const count = recorded.get(key) ?? 0;
+    const cached = plans.get(key);
+    if (cached && count - cached.recorded < REPLAN_AFTER) return cached.schedule;
     const plan = learnedPlan(history.samples(key), options.scheduleOptions);
-    return plan ? withHints(planSchedule(plan, options.scheduleOptions), options.scheduleOptions) : fallback;
+    if (!plan) return fallback;
+    const schedule = withHints(planSchedule(plan, options.scheduleOptions), options.scheduleOptions);
+    plans.set(key, { schedule, recorded: count });
+    return schedule;
+  };
+  const record = (key: string, bootMs: number) => {
+    history?.record(key, bootMs);
+    recorded.set(key, (recorded.get(key) ?? 0) + 1);
   };
 
   const useBatch = (ids: readonly string[]) => source.probeMany !== undefined && ids.length >= 2;
@@ -239,7 +255,7 @@ export function createReadinessWaiter(options: ReadinessWaiterOptions): Readines
         }
         if (isReady(instance)) {
           // The boot ended between the last look that saw it booting and this one: record the middle.
-          if (w.timedFromCreate && history && w.key) history.record(w.key, (w.notReadyAt + (now - w.origin)) / 2);
+          if (w.timedFromCreate && w.key) record(w.key, (w.notReadyAt + (now - w.origin)) / 2);
           w.finish({ instance });
           continue;
         }
