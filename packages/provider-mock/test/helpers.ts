@@ -7,7 +7,7 @@ import { createMockProvider, type MockConfig } from '../src/index.js';
 export const FAST: MockConfig = {
   bootDelayMs: 20,
   retry: { baseDelayMs: 1, maxDelayMs: 5 },
-  // maxIntervalMs bounds the learned schedule too: with boots this short, core's learned plan otherwise looks first at 5 s.
+  // Looks at most 10 ms apart, learned plans included: tests never wait long for a 20 ms boot.
   readinessPoll: { firstMs: 10, intervalMs: 10, maxIntervalMs: 10 },
 };
 
