@@ -1,5 +1,5 @@
 /**
- * AWS provider overhead, requests per call, and cold start.
+ * AWS provider overhead and requests per call (cold start: cold-start.bench.ts).
  *
  * 1. Overhead: `getInstance` and listing 100 instances through @stagely/provider-aws against the same
  *    calls made with EC2Client directly, on the same fake EC2 (loopback HTTP, SigV4, no rate limit,
@@ -8,33 +8,28 @@
  *    checks, core's withRetry, the request event, mapping to the contract's Instance.
  * 2. Requests per provider call, counted by the fake: what each contract call costs in EC2 requests,
  *    the first time (catalogue reads) and once its reads are cached.
- * 3. Cold start: separate Node processes that (a) load only this provider through core's registry and
- *    make one request, (b) import @aws-sdk/client-ec2 alone and make the same request, plus an empty
- *    process and core alone. Medians over `--runs`, interleaved.
  *
  *   pnpm --filter @stagely/provider-aws... build
- *   cd bench && node run-all.mjs aws                 # defaults: --calls 300 --lists 100 --warmup 30 --runs 11
+ *   cd bench && node run-all.mjs aws                 # defaults: --calls 300 --lists 100 --warmup 30
  */
 import { DescribeInstancesCommand, EC2Client } from '@aws-sdk/client-ec2';
 import { createAwsProvider } from '@stagely/provider-aws';
 import { FAKE_EC2_CREDENTIALS, startFakeEc2, type FakeEc2 } from '@stagely/provider-aws/testing';
 import { cpus, loadavg, platform, release } from 'node:os';
 import { parseArgs } from 'node:util';
-import { coldStartTable, median, paired, ratioRow, REPORT } from './support/measure.js';
+import { paired, ratioRow } from './support/measure.js';
 
 const { values } = parseArgs({
   options: {
     calls: { type: 'string', default: '300' },
     lists: { type: 'string', default: '100' },
     warmup: { type: 'string', default: '30' },
-    runs: { type: 'string', default: '11' },
   },
 });
 const CALLS = Number(values.calls);
 const LISTS = Number(values.lists);
 const WARMUP = Number(values.warmup);
-const RUNS = Number(values.runs);
-for (const [name, value] of Object.entries({ calls: CALLS, lists: LISTS, warmup: WARMUP, runs: RUNS })) {
+for (const [name, value] of Object.entries({ calls: CALLS, lists: LISTS, warmup: WARMUP })) {
   if (!Number.isInteger(value) || value < 1) throw new Error(`--${name} must be a positive integer, got ${String(value)}`);
 }
 const INSTANCES = 100;
@@ -105,28 +100,7 @@ async function requestsPerCall(fake: FakeEc2): Promise<string[]> {
   return rows;
 }
 
-const ENDPOINT = 'http://127.0.0.1:9';
-const COLD_STARTS = [
-  { label: 'empty Node process (reference)', code: REPORT },
-  { label: 'core alone (createRegistry, reference)', code: `import { createRegistry } from '@stagely/provider-core'; createRegistry(); ${REPORT}` },
-  {
-    label: 'this provider through the registry',
-    code:
-      `import { createRegistry } from '@stagely/provider-core';` +
-      // The importer resolves from here (bench/), as an application's own would: pnpm does not hoist.
-      `const p = await createRegistry({ importer: (s) => import(s) }).get('aws', { accessKeyId: 'AKIACOLDSTART0000001', secretAccessKey: 'cold', endpoint: '${ENDPOINT}', retry: { maxAttempts: 1 } });` +
-      `await p.validateCredentials().catch(() => {}); ${REPORT}`,
-  },
-  {
-    label: '@aws-sdk/client-ec2 alone (import + one command)',
-    code:
-      `import { EC2Client, DescribeAccountAttributesCommand } from '@aws-sdk/client-ec2';` +
-      `const c = new EC2Client({ region: 'us-east-1', endpoint: '${ENDPOINT}', maxAttempts: 1, credentials: { accessKeyId: 'AKIACOLDSTART0000001', secretAccessKey: 'cold' } });` +
-      `await c.send(new DescribeAccountAttributesCommand({})).catch(() => {}); ${REPORT}`,
-  },
-];
-
-console.log(`AWS provider overhead, requests per call and cold start, Node ${process.version}, ${platform()} ${release()}, ${cpus().length} CPUs`);
+console.log(`AWS provider overhead and requests per call, Node ${process.version}, ${platform()} ${release()}, ${cpus().length} CPUs`);
 const fake = await startFakeEc2({ credentials: [credentials], maxPageSize: 50, bootDelayMs: 50, imageDelayMs: 20 });
 try {
   console.log(`\n## Overhead on the fake EC2 (${WARMUP} warm-up rounds, then alternating)\n`);
@@ -136,13 +110,4 @@ try {
 } finally {
   await fake.close();
 }
-console.log(`\n## Cold start (${RUNS} runs each after one warm-up round, interleaved; each makes one request to a closed port)\n`);
-const env = { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', AWS_EC2_METADATA_DISABLED: 'true' };
-const { lines, results } = await coldStartTable(COLD_STARTS, RUNS, import.meta.dirname, env);
-console.log(lines.join('\n'));
-const [provider, direct] = [results[2]!, results[3]!];
-console.log(
-  `\nprovider vs the EC2 client alone: wall x${(median(provider.map((x) => x.wallMs)) / median(direct.map((x) => x.wallMs))).toFixed(2)}, ` +
-    `peak RSS x${(median(provider.map((x) => x.maxRssMiB)) / median(direct.map((x) => x.maxRssMiB))).toFixed(2)}`,
-);
 console.log(`\nload average at the end: ${loadavg().map((l) => l.toFixed(1)).join(' ')}`);

@@ -1,5 +1,5 @@
 /**
- * DigitalOcean provider overhead, requests per call, and cold start.
+ * DigitalOcean provider overhead and requests per call (cold start: cold-start.bench.ts).
  *
  * 1. Overhead: `getInstance` and listing 100 Droplets through @stagely/provider-digitalocean against
  *    the same calls made with dots-wrapper directly, on the same fake DigitalOcean API (loopback
@@ -8,36 +8,29 @@
  *    swapped every round) after a warm-up; the figure is the ratio of the medians.
  * 2. Requests per provider call, counted in the fake's request log, against the fewest requests the
  *    DigitalOcean API needs for the same result.
- * 3. Cold start: separate Node processes that (a) load only this provider through core's registry
- *    and create it, (b) import dots-wrapper alone and create its client, plus two references, (c) an
- *    empty process and (d) core alone. Wall time from spawn to exit, in-process time at the end, and
- *    peak RSS (`process.resourceUsage().maxRSS`); medians over `--runs`, interleaved.
  *
  *   pnpm --filter @stagely/provider-digitalocean build
- *   cd bench && node run-all.mjs digitalocean -- --calls 400 --lists 150 --runs 15
+ *   cd bench && node run-all.mjs digitalocean -- --calls 400 --lists 150
  */
-import { spawn } from 'node:child_process';
 import { cpus, loadavg, platform, release } from 'node:os';
-import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { provisionInstance } from '@stagely/provider-core';
 import { createDigitalOceanProvider } from '@stagely/provider-digitalocean';
 import { startFakeDigitalOcean, type FakeDigitalOcean } from '@stagely/provider-digitalocean/testing';
 import { createApiClient } from 'dots-wrapper';
+import { paired, ratioRow } from './support/measure.js';
 
 const { values } = parseArgs({
   options: {
     calls: { type: 'string', default: '400' },
     lists: { type: 'string', default: '150' },
     warmup: { type: 'string', default: '40' },
-    runs: { type: 'string', default: '15' },
   },
 });
 const CALLS = Number(values.calls);
 const LISTS = Number(values.lists);
 const WARMUP = Number(values.warmup);
-const RUNS = Number(values.runs);
-for (const [name, value] of Object.entries({ calls: CALLS, lists: LISTS, warmup: WARMUP, runs: RUNS })) {
+for (const [name, value] of Object.entries({ calls: CALLS, lists: LISTS, warmup: WARMUP })) {
   if (!Number.isInteger(value) || value < 1) throw new Error(`--${name} must be a positive integer, got ${String(value)}`);
 }
 
@@ -45,41 +38,6 @@ const TOKEN = 'bench-digitalocean-token';
 const DROPLETS = 100;
 const MANAGED = 'managed-by:stagely';
 const UNREACHED_BUDGET = { requests: 1_000_000_000, windowMs: 1000 };
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
-}
-
-const ms = (n: number) => `${n.toFixed(n < 10 ? 3 : 1)} ms`;
-
-async function timed(fn: () => Promise<unknown>): Promise<number> {
-  const started = performance.now();
-  await fn();
-  return performance.now() - started;
-}
-
-/** Times a and b `rounds` times each after `WARMUP` rounds, alternating which goes first. */
-async function paired(rounds: number, a: () => Promise<unknown>, b: () => Promise<unknown>): Promise<{ a: number[]; b: number[] }> {
-  const out = { a: [] as number[], b: [] as number[] };
-  for (let i = 0; i < WARMUP + rounds; i++) {
-    let ta: number;
-    let tb: number;
-    if (i % 2 === 0) {
-      ta = await timed(a);
-      tb = await timed(b);
-    } else {
-      tb = await timed(b);
-      ta = await timed(a);
-    }
-    if (i >= WARMUP) {
-      out.a.push(ta);
-      out.b.push(tb);
-    }
-  }
-  return out;
-}
 
 async function overhead(): Promise<string[]> {
   const fake = await startFakeDigitalOcean({ token: TOKEN, rateLimit: false });
@@ -96,15 +54,13 @@ async function overhead(): Promise<string[]> {
     const theirs = (await client.droplet.listDroplets({ tag_name: MANAGED, per_page: 200 })).data.droplets;
     if (mine.length !== DROPLETS || theirs.length !== DROPLETS) throw new Error(`expected ${DROPLETS} droplets from both, got ${mine.length} and ${theirs.length}`);
 
-    const get = await paired(CALLS, () => provider.getInstance(String(target)), () => client.droplet.getDroplet({ droplet_id: target }));
-    const list = await paired(LISTS, () => provider.listInstances(), () => client.droplet.listDroplets({ tag_name: MANAGED, per_page: 200 }));
-    const row = (what: string, n: number, r: { a: number[]; b: number[] }) =>
-      `| ${what} | ${n} | ${ms(median(r.a))} | ${ms(median(r.b))} | x${(median(r.a) / median(r.b)).toFixed(2)} | +${ms(median(r.a) - median(r.b))} |`;
+    const get = await paired(CALLS, WARMUP, () => provider.getInstance(String(target)), () => client.droplet.getDroplet({ droplet_id: target }));
+    const list = await paired(LISTS, WARMUP, () => provider.listInstances(), () => client.droplet.listDroplets({ tag_name: MANAGED, per_page: 200 }));
     return [
       '| call | calls each | provider (median) | dots-wrapper direct (median) | ratio of medians | difference |',
       '| --- | ---: | ---: | ---: | ---: | ---: |',
-      row('getInstance / droplet.getDroplet', CALLS, get),
-      row(`list ${DROPLETS} droplets (1 page of 200)`, LISTS, list),
+      ratioRow('getInstance / droplet.getDroplet', CALLS, get),
+      ratioRow(`list ${DROPLETS} droplets (1 page of 200)`, LISTS, list),
     ];
   } finally {
     await fake.close();
@@ -149,79 +105,9 @@ async function requestsPerCall(): Promise<string[]> {
   }
 }
 
-interface ChildResult {
-  wallMs: number;
-  inProcessMs: number;
-  maxRssMiB: number;
-}
-
-const REPORT = `console.log(JSON.stringify({ t: performance.now(), rss: process.resourceUsage().maxRSS }));`;
-const COLD_STARTS: Array<{ label: string; code: string }> = [
-  { label: 'empty Node process (reference)', code: REPORT },
-  { label: 'core alone (createRegistry, reference)', code: `import { createRegistry } from '@stagely/provider-core'; createRegistry(); ${REPORT}` },
-  {
-    label: 'this provider through the registry',
-    code:
-      `import { createRegistry } from '@stagely/provider-core';` +
-      // The importer resolves from here (bench/), as an application's own would: pnpm does not hoist.
-      `const p = await createRegistry({ importer: (s) => import(s) }).get('digitalocean', { token: 'cold-start-token', endpoint: 'http://127.0.0.1:9/v2' });` +
-      `if (p.name !== 'digitalocean') throw new Error('not loaded'); ${REPORT}`,
-  },
-  {
-    label: 'dots-wrapper alone (import + createApiClient)',
-    code: `import { createApiClient } from 'dots-wrapper'; createApiClient({ token: 'cold-start-token' }); ${REPORT}`,
-  },
-];
-
-function child(code: string): Promise<ChildResult> {
-  return new Promise((resolve, reject) => {
-    const started = performance.now();
-    const proc = spawn(process.execPath, ['--input-type=module', '-e', code], { cwd: import.meta.dirname, stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    let err = '';
-    proc.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
-    proc.stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
-    proc.on('error', reject);
-    proc.on('close', (status) => {
-      const wallMs = performance.now() - started;
-      if (status !== 0) return reject(new Error(`child failed (${status}): ${err}`));
-      const { t, rss } = JSON.parse(out.trim().split('\n').pop()!) as { t: number; rss: number };
-      resolve({ wallMs, inProcessMs: t, maxRssMiB: rss / 1024 });
-    });
-  });
-}
-
-async function coldStart(): Promise<string[]> {
-  const results = COLD_STARTS.map(() => [] as ChildResult[]);
-  for (let run = 0; run < RUNS + 1; run++) {
-    for (const [i, { code }] of COLD_STARTS.entries()) {
-      const result = await child(code);
-      if (run > 0) results[i]!.push(result); // the first round warms the disk cache
-    }
-  }
-  const lines = [
-    '| process | wall time, spawn to exit (median) | in-process time at the end (median) | peak RSS (median) |',
-    '| --- | ---: | ---: | ---: |',
-  ];
-  for (const [i, { label }] of COLD_STARTS.entries()) {
-    const r = results[i]!;
-    lines.push(`| ${label} | ${ms(median(r.map((x) => x.wallMs)))} | ${ms(median(r.map((x) => x.inProcessMs)))} | ${median(r.map((x) => x.maxRssMiB)).toFixed(1)} MiB |`);
-  }
-  const provider = results[2]!;
-  const direct = results[3]!;
-  lines.push(
-    '',
-    `provider vs dots-wrapper alone: wall x${(median(provider.map((x) => x.wallMs)) / median(direct.map((x) => x.wallMs))).toFixed(2)}, ` +
-      `peak RSS x${(median(provider.map((x) => x.maxRssMiB)) / median(direct.map((x) => x.maxRssMiB))).toFixed(2)}`,
-  );
-  return lines;
-}
-
-console.log(`DigitalOcean provider overhead, requests and cold start, Node ${process.version}, ${platform()} ${release()}, ${cpus().length} CPUs`);
+console.log(`DigitalOcean provider overhead and requests, Node ${process.version}, ${platform()} ${release()}, ${cpus().length} CPUs`);
 console.log(`\n### Overhead on the fake API (${WARMUP} warm-up rounds, then alternating)\n`);
 console.log((await overhead()).join('\n'));
 console.log('\n### Requests per provider call (counted by the fake)\n');
 console.log((await requestsPerCall()).join('\n'));
-console.log(`\n### Cold start (${RUNS} runs each after one warm-up round, interleaved)\n`);
-console.log((await coldStart()).join('\n'));
 console.log(`\nload average at the end: ${loadavg().map((l) => l.toFixed(1)).join(' ')}`);

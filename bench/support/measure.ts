@@ -1,6 +1,6 @@
 /**
  * What the provider benchmarks share: medians, paired timing (two clients alternating, after a
- * warm-up, so drift and noise hit both alike), and cold starts of child processes.
+ * warm-up, so drift and noise hit both alike), and cold starts of child processes (cold-start.bench.ts).
  */
 import { spawn } from 'node:child_process';
 import { performance } from 'node:perf_hooks';
@@ -48,11 +48,13 @@ export function ratioRow(what: string, n: number, r: { a: number[]; b: number[] 
 export interface ChildResult {
   wallMs: number;
   inProcessMs: number;
+  /** User + system CPU time of the whole process (all threads): the figure least moved by other load. */
+  cpuMs: number;
   maxRssMiB: number;
 }
 
-/** Ends a child's code: its time since start and peak RSS, as the last stdout line. */
-export const REPORT = `console.log(JSON.stringify({ t: performance.now(), rss: process.resourceUsage().maxRSS }));`;
+/** Ends a child's code: its time since start, CPU time and peak RSS, as the last stdout line. */
+export const REPORT = `{ const u = process.resourceUsage(); console.log(JSON.stringify({ t: performance.now(), cpu: (u.userCPUTime + u.systemCPUTime) / 1000, rss: u.maxRSS })); }`;
 
 /** Runs `code` as an ES module in a fresh Node process started in `cwd`. */
 export function child(code: string, cwd: string, env: NodeJS.ProcessEnv = process.env): Promise<ChildResult> {
@@ -67,28 +69,40 @@ export function child(code: string, cwd: string, env: NodeJS.ProcessEnv = proces
     proc.on('close', (status) => {
       const wallMs = performance.now() - started;
       if (status !== 0) return reject(new Error(`child failed (${status}): ${err}`));
-      const { t, rss } = JSON.parse(out.trim().split('\n').pop()!) as { t: number; rss: number };
-      resolve({ wallMs, inProcessMs: t, maxRssMiB: rss / 1024 });
+      const { t, cpu, rss } = JSON.parse(out.trim().split('\n').pop()!) as { t: number; cpu: number; rss: number };
+      resolve({ wallMs, inProcessMs: t, cpuMs: cpu, maxRssMiB: rss / 1024 });
     });
   });
 }
 
-/** Runs every process `runs` times after one warm-up round (disk cache), interleaved; a Markdown table of medians. */
-export async function coldStartTable(processes: ReadonlyArray<{ label: string; code: string }>, runs: number, cwd: string, env?: NodeJS.ProcessEnv): Promise<{ lines: string[]; results: ChildResult[][] }> {
+/** A process to cold-start: `code` run as an ES module in `cwd` (where its imports resolve from). */
+export interface ColdStartProcess {
+  label: string;
+  code: string;
+  cwd: string;
+}
+
+/**
+ * Starts every process `runs` times after one warm-up round (disk cache), interleaved: round by
+ * round, one of each, so that drift and load hit all alike. Results are per process, in order.
+ */
+export async function coldStarts(processes: readonly ColdStartProcess[], runs: number, env?: NodeJS.ProcessEnv): Promise<ChildResult[][]> {
   const results = processes.map(() => [] as ChildResult[]);
   for (let run = 0; run < runs + 1; run++) {
-    for (const [i, { code }] of processes.entries()) {
+    for (const [i, { code, cwd }] of processes.entries()) {
       const result = await child(code, cwd, env);
       if (run > 0) results[i]!.push(result);
     }
   }
-  const lines = [
-    '| process | wall time, spawn to exit (median) | in-process time at the end (median) | peak RSS (median) |',
-    '| --- | ---: | ---: | ---: |',
-  ];
-  for (const [i, { label }] of processes.entries()) {
-    const r = results[i]!;
-    lines.push(`| ${label} | ${ms(median(r.map((x) => x.wallMs)))} | ${ms(median(r.map((x) => x.inProcessMs)))} | ${median(r.map((x) => x.maxRssMiB)).toFixed(1)} MiB |`);
-  }
-  return { lines, results };
+  return results;
+}
+
+/** The medians of a process's cold starts. */
+export function coldStartMedians(results: readonly ChildResult[]): ChildResult {
+  return {
+    wallMs: median(results.map((x) => x.wallMs)),
+    inProcessMs: median(results.map((x) => x.inProcessMs)),
+    cpuMs: median(results.map((x) => x.cpuMs)),
+    maxRssMiB: median(results.map((x) => x.maxRssMiB)),
+  };
 }

@@ -7,6 +7,9 @@ export default defineConfig({
   clean: true,
   sourcemap: true,
   target: 'node20',
+  // valibot is bundled: tree-shaken to this package's schemas it loads in a fraction of its whole
+  // module's time, which every cold start through the registry pays (docs/architecture.md, "Cold start").
+  noExternal: ['valibot'],
   // The SDK stays a dependency (loaded from node_modules, never bundled): it is large, and its
   // own packages must be deduplicated with whatever else the application uses.
   external: ['@aws-sdk/client-ec2', 'vitest'],

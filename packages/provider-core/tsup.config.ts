@@ -16,5 +16,7 @@ export default defineConfig({
   external: ['vitest'],
   // p-limit 7 is ESM-only: the CJS build's interop would take its namespace for the function, so it
   // (and its one dependency) is bundled.
-  noExternal: ['p-limit', 'yocto-queue'],
+  // valibot is bundled too: tree-shaken to the few schemas core builds, it loads in a fraction of the
+  // time its whole module takes (docs/architecture.md, "Cold start").
+  noExternal: ['p-limit', 'yocto-queue', 'valibot'],
 });

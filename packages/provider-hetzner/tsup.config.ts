@@ -9,7 +9,10 @@ export default defineConfig({
   target: 'node20',
   // hcloud-js (and its snake-case) are bundled, so that its `require('axios')` resolves to this
   // package's own axios dependency instead of the vulnerable axios ^0.21 that hcloud-js asks for.
-  noExternal: ['hcloud-js', 'snake-case'],
+  //
+  // valibot is bundled too: tree-shaken to this package's schemas it loads in a fraction of its whole
+  // module's time, which every cold start through the registry pays (docs/architecture.md, "Cold start").
+  noExternal: ['hcloud-js', 'snake-case', 'valibot'],
   external: ['axios', 'vitest'],
   // Bundle the CommonJS builds of hcloud-js' dependencies (snake-case, tslib): their ES builds
   // would put a second `__export(...)` block first in index.cjs, which tools that read a bundle's

@@ -75,20 +75,15 @@ export {
 } from './runtime/readiness/waiter.js';
 export { BOOT_HISTORY_LIMIT, bootKey, memoryBootHistory, processBootHistory, type BootHistory, type BootTimes } from './runtime/readiness/boot-history.js';
 export { learnedPlan, MIN_BOOT_SAMPLES, planSchedule } from './runtime/readiness/learned-schedule.js';
-export {
-  defaultInstanceName,
-  fieldPath,
-  instanceSpecSchema,
-  issueField,
-  resolveInstanceSpec,
-  type ResolvedInstanceSpec,
-} from './authoring/instance-spec.js';
+export { defaultInstanceName, instanceSpecSchema, resolveInstanceSpec, type ResolvedInstanceSpec } from './authoring/instance-spec.js';
+export { fieldPath, issueField, type SchemaIssue } from './authoring/schema-issues.js';
 export { createRedactor, type Redactor } from './authoring/redact.js';
 export { filterTags } from './authoring/list-filter.js';
 export { keysByName } from './authoring/ssh-keys.js';
 export {
   applySizeOverrides,
   commonProviderConfigShape,
+  httpUrlSchema,
   parseProviderConfig,
   rateLimitSchema,
   pollScheduleSchema,

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { z } from 'zod';
+import * as v from 'valibot';
 import { InvalidInputError } from '../src/index.js';
 import { applySizeOverrides, commonProviderConfigShape, parseProviderConfig, type SizeTable } from '../src/provider.js';
 
 const TOKEN = 'tok_5e4d3c2b1a-do-not-show';
-const schema = z.strictObject({ token: z.string().min(8), ...commonProviderConfigShape });
+const schema = v.strictObject({ token: v.pipe(v.string(), v.minLength(8)), ...commonProviderConfigShape });
 
 /** The InvalidInputError `config` is refused with. */
 function refusal(config: unknown): InvalidInputError {

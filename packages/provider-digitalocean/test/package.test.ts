@@ -3,7 +3,7 @@
  * into an empty project, then load the provider through core's registry: it works on the fake,
  * loads dots-wrapper only once `digitalocean` is asked for (and no other cloud's SDK), an error
  * from a bad token carries no token, and no axios below 1.12 is in the tree. Needs the npm
- * registry (or npm's cache) for dots-wrapper, axios and zod: without it the test is skipped, saying why.
+ * registry (or npm's cache) for dots-wrapper, axios and valibot: without it the test is skipped, saying why.
  */
 import { execFile } from 'node:child_process';
 import { cp, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';

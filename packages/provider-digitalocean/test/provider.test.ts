@@ -182,8 +182,11 @@ describe('the rate limit', () => {
   it('learns how many requests are left from ratelimit-remaining, but keeps its own refill (DigitalOcean resets are a sliding hour)', async () => {
     const { createRateLimiter } = await import('@stagely/provider-core/provider');
     const { remainingOnly, DIGITALOCEAN_RATE_LIMIT } = await import('../src/provider.js');
-    const limiter = remainingOnly(createRateLimiter({ provider: 'digitalocean', budget: DIGITALOCEAN_RATE_LIMIT }));
-    const reset = String(Math.ceil(Date.now() / 1000) + 3500);
+    // A clock that stands still: no refill between the observation and the look at the state.
+    const now = Date.now();
+    const scheduler = { now: () => now, sleep: () => Promise.resolve() };
+    const limiter = remainingOnly(createRateLimiter({ provider: 'digitalocean', budget: DIGITALOCEAN_RATE_LIMIT, scheduler }));
+    const reset = String(Math.ceil(now / 1000) + 3500);
     limiter.observe({ 'ratelimit-limit': '5000', 'ratelimit-remaining': '4000', 'ratelimit-reset': reset });
     expect(limiter.state().refillPerMs).toBeCloseTo(250 / 60_000, 10);
     expect(limiter.state().capacity).toBe(250);

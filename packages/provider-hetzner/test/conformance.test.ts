@@ -41,7 +41,8 @@ describeProviderConformance<HetznerProvider>({
   malformedId: 'not-a-number',
   createOperation: 'servers.create',
   readyTimeoutMs: 5000,
-  tooShortTimeoutMs: 20,
+  // Shorter than the first look (firstMs 20), so that no look can find a server a slow create left booted.
+  tooShortTimeoutMs: 10,
   pagedInstanceCount: 5,
   concurrentCreates: 10,
   sshKeyName: 'stagely-test',

@@ -1,9 +1,10 @@
 /** Hetzner servers and images in the contract's words. */
 import { describe, expect, it } from 'vitest';
 import { toInstance, toInstanceState, toSnapshot } from '../src/instance.js';
+import * as v from 'valibot';
 import { serverSchema, imageSchema } from '../src/sdk/schemas.js';
 
-const server = serverSchema.parse({
+const server = v.parse(serverSchema, {
   id: 42,
   name: 'web-1',
   status: 'running',
@@ -52,14 +53,14 @@ describe('toInstance', () => {
   });
 
   it('has no public IP without IPv4, and falls back on datacenter.location once location is absent', () => {
-    const bare = serverSchema.parse({ ...server, public_net: { ipv4: null, ipv6: null }, private_net: [], location: undefined });
+    const bare = v.parse(serverSchema, { ...server, public_net: { ipv4: null, ipv6: null }, private_net: [], location: undefined });
     expect(toInstance(bare, 'hetzner')).toMatchObject({ publicIp: null, privateIp: null, region: 'hel1' });
   });
 });
 
 describe('toSnapshot', () => {
   it('takes the description as the name and created_from as the instance', () => {
-    const image = imageSchema.parse({
+    const image = v.parse(imageSchema, {
       id: 7,
       type: 'snapshot',
       status: 'available',

@@ -2,7 +2,7 @@
  * The package as a user gets it: `pnpm pack` this package and core, `npm install` both tarballs
  * into an empty project, then check that no axios below 1.12 is in the tree (hcloud-js, which asks
  * for axios ^0.21, is bundled against this package's own axios), and that the installed provider
- * works and leaks no token in an error. Needs the npm registry (or npm's cache) for axios and zod:
+ * works and leaks no token in an error. Needs the npm registry (or npm's cache) for axios and valibot:
  * without it the test is skipped, saying why.
  */
 import { execFile } from 'node:child_process';

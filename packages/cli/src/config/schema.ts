@@ -9,8 +9,9 @@ import {
   MANAGED_BY_TAG,
   MAX_INSTANCE_NAME,
   RESERVED_TAGS as PLAN_TAGS,
+  ROLE_MESSAGE,
+  ROLE_PATTERN,
   SIZES,
-  roleSchema,
   type Architecture,
   type Size,
 } from '@stagely/provider-core';
@@ -82,7 +83,7 @@ const hostFields = {
 const hostSchema = z
   .strictObject({
     // Also a tag value on every cloud: core's rule (no dots, no colons).
-    role: roleSchema.optional().meta({ description: 'Recorded in the stagely-role tag' }),
+    role: z.string({ error: 'must be a string' }).regex(ROLE_PATTERN, ROLE_MESSAGE).optional().meta({ description: 'Recorded in the stagely-role tag' }),
     ...hostFields,
   })
   .meta({ description: 'A host; fields left out come from defaults' });

@@ -4,35 +4,42 @@
  * Provider-specific rules (catalogue, label syntax) come after this, in the provider.
  */
 import { randomBytes } from 'node:crypto';
-import { z } from 'zod';
+import * as v from 'valibot';
 import { ARCHITECTURES, DEFAULT_IMAGE, SIZES, type Architecture, type ImageSpec, type InstanceSpec } from '../contract/contract.js';
 import { InvalidInputError } from '../contract/errors.js';
+import { parseFirst } from './schema-issues.js';
 
-const nonEmpty = z.string().trim().min(1, 'must not be empty');
+const nonEmpty = v.pipe(v.string('must be a string'), v.trim(), v.minLength(1, 'must not be empty'));
 
-const imageSchema = z.union([
-  z.strictObject({ ubuntu: nonEmpty }),
-  z.strictObject({ debian: nonEmpty }),
-  z.strictObject({ id: nonEmpty }),
-  z.strictObject({ snapshot: nonEmpty }),
-], { error: 'must be one of { ubuntu }, { debian }, { id } or { snapshot }' });
+const imageSchema = v.union(
+  [
+    v.strictObject({ ubuntu: nonEmpty }),
+    v.strictObject({ debian: nonEmpty }),
+    v.strictObject({ id: nonEmpty }),
+    v.strictObject({ snapshot: nonEmpty }),
+  ],
+  'must be one of { ubuntu }, { debian }, { id } or { snapshot }',
+);
 
-export const instanceSpecSchema = z.strictObject({
-  name: z
-    .string()
-    .regex(/^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/i, 'must be 1-63 letters, digits or hyphens, not starting or ending with a hyphen')
-    .optional(),
-  size: z.union([z.enum(SIZES as [string, ...string[]]), z.strictObject({ type: nonEmpty })], {
-    error: `must be one of ${SIZES.join(', ')} or { type: '<provider type>' }`,
-  }),
-  architecture: z.enum(ARCHITECTURES as [string, ...string[]], { error: `must be one of ${ARCHITECTURES.join(', ')}` }).optional(),
-  region: nonEmpty.optional(),
-  image: imageSchema.optional(),
-  userData: z.string().optional(),
-  tags: z.record(z.string(), z.string({ error: 'must be a string' })).optional(),
-  spot: z.boolean().optional(),
-  sshKeys: z.array(nonEmpty).optional(),
-});
+/** The fields of an InstanceSpec (plan's host and create specs extend them). */
+export const instanceSpecEntries = {
+  name: v.optional(
+    v.pipe(
+      v.string('must be a string'),
+      v.regex(/^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/i, 'must be 1-63 letters, digits or hyphens, not starting or ending with a hyphen'),
+    ),
+  ),
+  size: v.union([v.picklist(SIZES), v.strictObject({ type: nonEmpty })], `must be one of ${SIZES.join(', ')} or { type: '<provider type>' }`),
+  architecture: v.optional(v.picklist(ARCHITECTURES, `must be one of ${ARCHITECTURES.join(', ')}`)),
+  region: v.optional(nonEmpty),
+  image: v.optional(imageSchema),
+  userData: v.optional(v.string('must be a string')),
+  tags: v.optional(v.record(v.string(), v.string('must be a string'), 'must be an object of strings')),
+  spot: v.optional(v.boolean('must be true or false')),
+  sshKeys: v.optional(v.array(nonEmpty, 'must be a list of key names')),
+};
+
+export const instanceSpecSchema = v.strictObject(instanceSpecEntries, 'must be an object');
 
 /** A spec with its defaults filled in. */
 export interface ResolvedInstanceSpec extends InstanceSpec {
@@ -45,20 +52,6 @@ export interface ResolvedInstanceSpec extends InstanceSpec {
   sshKeys: string[];
 }
 
-/** Turns a zod issue path into `tags.env` / `sshKeys[0]`. */
-export function fieldPath(path: readonly PropertyKey[]): string {
-  return path.reduce<string>((out, key) => (typeof key === 'number' ? `${out}[${key}]` : out ? `${out}.${String(key)}` : String(key)), '');
-}
-
-/**
- * The field a zod issue is about, as `fieldPath` writes it. An unknown key is reported on its parent
- * object; this names the key itself.
- */
-export function issueField(issue: z.core.$ZodIssue): string {
-  const path = issue.code === 'unrecognized_keys' && issue.keys[0] !== undefined ? [...issue.path, issue.keys[0]] : issue.path;
-  return fieldPath(path);
-}
-
 /**
  * Validates `spec` and fills in defaults. Throws InvalidInputError naming the first bad field.
  */
@@ -66,14 +59,13 @@ export function resolveInstanceSpec(
   spec: InstanceSpec,
   defaults: { region: string; provider: string },
 ): ResolvedInstanceSpec {
-  const parsed = instanceSpecSchema.safeParse(spec);
+  const parsed = parseFirst(instanceSpecSchema, spec);
   if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    const field = issueField(issue) || 'spec';
-    throw new InvalidInputError(field, `Invalid instance spec: ${field} ${issue.message}`, { provider: defaults.provider });
+    const field = parsed.field || 'spec';
+    throw new InvalidInputError(field, `Invalid instance spec: ${field} ${parsed.message}`, { provider: defaults.provider });
   }
   // The parsed value, not `spec`: names, regions, types and image versions come back trimmed.
-  const valid = parsed.data as InstanceSpec;
+  const valid = parsed.output as InstanceSpec;
   return {
     ...valid,
     name: valid.name ?? defaultInstanceName(),

@@ -20,6 +20,8 @@ export {
   environmentNameSchema,
   hostNameSchema,
   roleSchema,
+  ROLE_MESSAGE,
+  ROLE_PATTERN,
   MAX_INSTANCE_NAME,
 } from './schema.js';
 export { ENV_TAG, HOST_TAG, ROLE_TAG, SIZE_TAG, ARCH_TAG, IMAGE_TAG, RESERVED_TAGS, encodeImage, describeRecordedImage } from './tags.js';

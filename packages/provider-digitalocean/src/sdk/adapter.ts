@@ -17,6 +17,7 @@ import {
   ApiError,
   falseWhenNotFound,
   instrumentAxios,
+  issueField,
   nullWhenNotFound,
   type AxiosInstanceLike,
   type EventSink,
@@ -26,7 +27,7 @@ import {
   type Redactor,
 } from '@stagely/provider-core/provider';
 import { modules } from 'dots-wrapper';
-import type { z } from 'zod';
+import * as v from 'valibot';
 import { digitalOceanErrorOptions } from '../errors.js';
 import {
   accountResponse,
@@ -120,7 +121,7 @@ export class DigitalOceanApi {
    * Runs one API call (`operation` is the reference's operationId) with its signal, and checks the
    * answer's body with `schema`; whatever fails comes out a StagelyError.
    */
-  #call<S extends z.ZodType>(operation: string, signal: AbortSignal | undefined, schema: S, send: () => Promise<{ data: unknown }>): Promise<z.output<S>> {
+  #call<S extends v.GenericSchema>(operation: string, signal: AbortSignal | undefined, schema: S, send: () => Promise<{ data: unknown }>): Promise<v.InferOutput<S>> {
     return this.#http.call(operation, signal, async () => this.#parse(operation, schema, (await send()).data));
   }
 
@@ -129,12 +130,12 @@ export class DigitalOceanApi {
     await this.#http.call(operation, signal, send);
   }
 
-  #parse<S extends z.ZodType>(operation: string, schema: S, data: unknown): z.output<S> {
-    const parsed = schema.safeParse(data);
-    if (parsed.success) return parsed.data;
-    const issue = parsed.error.issues[0]!;
+  #parse<S extends v.GenericSchema>(operation: string, schema: S, data: unknown): v.InferOutput<S> {
+    const parsed = v.safeParse(schema, data);
+    if (parsed.success) return parsed.output;
+    const issue = parsed.issues[0];
     throw new ApiError(
-      `Unexpected response from the DigitalOcean API for ${operation}: ${issue.path.join('.') || 'body'} ${issue.message}`,
+      `Unexpected response from the DigitalOcean API for ${operation}: ${issueField(issue) || 'body'} ${issue.message}`,
       undefined,
       { provider: this.#options.provider, details: { operation, unexpected: true } },
     );

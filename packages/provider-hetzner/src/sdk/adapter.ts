@@ -17,6 +17,7 @@ import {
   falseWhenNotFound,
   instrumentAxios,
   isStagelyError,
+  issueField,
   nullWhenNotFound,
   type EventSink,
   type InstrumentedAxios,
@@ -25,7 +26,7 @@ import {
   type Redactor,
 } from '@stagely/provider-core/provider';
 import hcloud, { type Client } from 'hcloud-js';
-import type { z } from 'zod';
+import * as v from 'valibot';
 import { HETZNER_API, HETZNER_HTTP_ERRORS } from '../errors.js';
 import {
   actionResponse,
@@ -107,7 +108,7 @@ export class HetznerApi {
     });
   }
 
-  async #get<S extends z.ZodType>(operation: string, signal: AbortSignal | undefined, url: string, params: Record<string, unknown>, schema: S): Promise<z.output<S>> {
+  async #get<S extends v.GenericSchema>(operation: string, signal: AbortSignal | undefined, url: string, params: Record<string, unknown>, schema: S): Promise<v.InferOutput<S>> {
     return this.#http.call(operation, signal, async () => {
       const response = await this.#client.axios.request({ url, method: 'GET', params, signal });
       return this.#parse(operation, schema, response.data);
@@ -115,7 +116,7 @@ export class HetznerApi {
   }
 
   /** One page of a list, parsed item by item: an item without an id or name is skipped, not fatal. */
-  async #list<S extends z.ZodType>(
+  async #list<S extends v.GenericSchema>(
     operation: string,
     signal: AbortSignal | undefined,
     url: string,
@@ -123,27 +124,27 @@ export class HetznerApi {
     params: Record<string, unknown>,
     page: number | undefined,
     item: S,
-  ): Promise<HetznerPage<z.output<S>>> {
+  ): Promise<HetznerPage<v.InferOutput<S>>> {
     return this.#http.call(operation, signal, async () => {
       const response = await this.#client.axios.request({ url, method: 'GET', params: { ...params, page: page ?? 1, per_page: PER_PAGE }, signal });
       const data = response.data as Record<string, unknown> | null | undefined;
       const list = data?.[key];
       if (!Array.isArray(list)) throw this.#unexpected(operation, `the answer has no "${key}" list`);
-      const meta = metaSchema.safeParse(data?.meta);
+      const meta = v.safeParse(metaSchema, data?.meta);
       if (!meta.success) throw this.#unexpected(operation, 'the answer has no meta.pagination.next_page, so the list cannot be paged');
       const items = list.flatMap((entry: unknown) => {
-        const parsed = item.safeParse(entry);
-        return parsed.success ? [parsed.data as z.output<S>] : [];
+        const parsed = v.safeParse(item, entry);
+        return parsed.success ? [parsed.output] : [];
       });
-      return { items, next: meta.data.pagination.next_page };
+      return { items, next: meta.output.pagination.next_page };
     });
   }
 
-  #parse<S extends z.ZodType>(operation: string, schema: S, data: unknown): z.output<S> {
-    const parsed = schema.safeParse(data);
-    if (parsed.success) return parsed.data;
-    const issue = parsed.error.issues[0]!;
-    throw this.#unexpected(operation, `${issue.path.join('.') || 'body'} ${issue.message}`);
+  #parse<S extends v.GenericSchema>(operation: string, schema: S, data: unknown): v.InferOutput<S> {
+    const parsed = v.safeParse(schema, data);
+    if (parsed.success) return parsed.output;
+    const issue = parsed.issues[0];
+    throw this.#unexpected(operation, `${issueField(issue) || 'body'} ${issue.message}`);
   }
 
   #unexpected(operation: string, what: string): ApiError {
@@ -262,8 +263,8 @@ export class HetznerApi {
     const query = new URLSearchParams(ids.map((id): [string, string] => ['id', String(id)])).toString();
     return this.#get('actions.list', signal, `/actions?${query}`, {}, actionsResponse).then((r) =>
       r.actions.flatMap((entry) => {
-        const parsed = actionSchema.safeParse(entry);
-        return parsed.success ? [parsed.data] : [];
+        const parsed = v.safeParse(actionSchema, entry);
+        return parsed.success ? [parsed.output] : [];
       }),
     );
   }

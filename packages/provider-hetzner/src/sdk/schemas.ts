@@ -7,103 +7,108 @@
  * must still be found by a look-up after an ambiguous create, listed and cleaned up). An item without
  * an id or name is skipped rather than failing the whole list (lists are parsed item by item).
  */
-import { z } from 'zod';
+import * as v from 'valibot';
 
-export const hetznerArchitecture = z.enum(['x86', 'arm']);
-export type HetznerArchitecture = z.infer<typeof hetznerArchitecture>;
+export const hetznerArchitecture = v.picklist(['x86', 'arm']);
+export type HetznerArchitecture = v.InferOutput<typeof hetznerArchitecture>;
 
 /** Labels with string values; any other value is dropped rather than failing the item. */
-const labels = z
-  .record(z.string(), z.unknown())
-  .transform((record) => Object.fromEntries(Object.entries(record).filter((entry): entry is [string, string] => typeof entry[1] === 'string')))
-  .catch({});
+const labels = v.fallback(
+  v.pipe(
+    v.record(v.string(), v.unknown()),
+    v.transform((record) => Object.fromEntries(Object.entries(record).filter((entry): entry is [string, string] => typeof entry[1] === 'string'))),
+  ),
+  () => ({}),
+);
 
-const deprecation = z.looseObject({ announced: z.string().optional(), unavailable_after: z.string() }).nullable();
+const deprecation = v.nullable(v.looseObject({ announced: v.optional(v.string()), unavailable_after: v.string() }));
 
-export const paginationSchema = z.looseObject({ next_page: z.number().nullable() });
-export const metaSchema = z.looseObject({ pagination: paginationSchema });
+export const paginationSchema = v.looseObject({ next_page: v.nullable(v.number()) });
+export const metaSchema = v.looseObject({ pagination: paginationSchema });
 
-export const serverTypeSchema = z.looseObject({
-  id: z.number(),
-  name: z.string(),
-  description: z.string().catch(''),
-  cores: z.number().catch(0),
-  memory: z.number().catch(0),
-  disk: z.number().catch(0),
+export const serverTypeSchema = v.looseObject({
+  id: v.number(),
+  name: v.string(),
+  description: v.fallback(v.string(), ''),
+  cores: v.fallback(v.number(), 0),
+  memory: v.fallback(v.number(), 0),
+  disk: v.fallback(v.number(), 0),
   architecture: hetznerArchitecture,
-  deprecated: z.boolean().nullable().optional().catch(null),
-  locations: z
-    .array(
-      z.looseObject({
-        name: z.string(),
-        deprecation: deprecation.optional().catch(undefined),
+  deprecated: v.fallback(v.nullish(v.boolean()), null),
+  locations: v.fallback(
+    v.array(
+      v.looseObject({
+        name: v.string(),
+        deprecation: v.fallback(v.optional(deprecation), undefined),
         /** False when the type is sold out in this location for now. */
-        available: z.boolean().optional().catch(undefined),
+        available: v.fallback(v.optional(v.boolean()), undefined),
       }),
-    )
-    .catch([]),
+    ),
+    () => [],
+  ),
 });
-export type ServerTypeData = z.infer<typeof serverTypeSchema>;
+export type ServerTypeData = v.InferOutput<typeof serverTypeSchema>;
 
-const locationRef = z.looseObject({ name: z.string() });
-const ip = z.looseObject({ ip: z.string() }).nullable().optional().catch(null);
+const locationRef = v.looseObject({ name: v.string() });
+const ip = v.fallback(v.nullish(v.looseObject({ ip: v.string() })), null);
 
-export const serverSchema = z.looseObject({
-  id: z.number(),
-  name: z.string(),
-  status: z.string().catch('unknown'),
+export const serverSchema = v.looseObject({
+  id: v.number(),
+  name: v.string(),
+  status: v.fallback(v.string(), 'unknown'),
   /** null when unreadable: a look-up then does not hold the creation time against it. */
-  created: z.string().nullable().catch(null),
+  created: v.fallback(v.nullable(v.string()), null),
   labels,
-  public_net: z.looseObject({ ipv4: ip, ipv6: ip }).catch({ ipv4: null, ipv6: null }),
-  private_net: z.array(z.looseObject({ ip: z.string().optional().catch(undefined) })).optional().catch(undefined),
-  server_type: z
-    .looseObject({ name: z.string().catch('unknown'), architecture: hetznerArchitecture.nullable().catch(null) })
-    .catch({ name: 'unknown', architecture: null }),
+  public_net: v.fallback(v.looseObject({ ipv4: ip, ipv6: ip }), () => ({ ipv4: null, ipv6: null })),
+  private_net: v.fallback(v.optional(v.array(v.looseObject({ ip: v.fallback(v.optional(v.string()), undefined) }))), undefined),
+  server_type: v.fallback(
+    v.looseObject({ name: v.fallback(v.string(), 'unknown'), architecture: v.fallback(v.nullable(hetznerArchitecture), null) }),
+    () => ({ name: 'unknown', architecture: null }),
+  ),
   /** Replaces `datacenter.location` (deprecated, to be removed after 1 July 2026). */
-  location: locationRef.optional().catch(undefined),
-  datacenter: z.looseObject({ location: locationRef }).nullable().optional().catch(null),
+  location: v.fallback(v.optional(locationRef), undefined),
+  datacenter: v.fallback(v.nullish(v.looseObject({ location: locationRef })), null),
 });
-export type ServerData = z.infer<typeof serverSchema>;
+export type ServerData = v.InferOutput<typeof serverSchema>;
 
-export const imageSchema = z.looseObject({
-  id: z.number(),
-  type: z.string().catch('unknown'),
-  status: z.string().catch('unknown'),
-  name: z.string().nullable().catch(null),
-  description: z.string().catch(''),
-  architecture: hetznerArchitecture.nullable().catch(null),
+export const imageSchema = v.looseObject({
+  id: v.number(),
+  type: v.fallback(v.string(), 'unknown'),
+  status: v.fallback(v.string(), 'unknown'),
+  name: v.fallback(v.nullable(v.string()), null),
+  description: v.fallback(v.string(), ''),
+  architecture: v.fallback(v.nullable(hetznerArchitecture), null),
   labels,
-  created: z.string().nullable().catch(null),
-  created_from: z.looseObject({ id: z.number() }).nullable().optional().catch(null),
-  image_size: z.number().nullable().optional().catch(null),
-  os_flavor: z.string().catch('unknown'),
-  os_version: z.string().nullable().catch(null),
-  deprecated: z.string().nullable().optional().catch(null),
+  created: v.fallback(v.nullable(v.string()), null),
+  created_from: v.fallback(v.nullish(v.looseObject({ id: v.number() })), null),
+  image_size: v.fallback(v.nullish(v.number()), null),
+  os_flavor: v.fallback(v.string(), 'unknown'),
+  os_version: v.fallback(v.nullable(v.string()), null),
+  deprecated: v.fallback(v.nullish(v.string()), null),
 });
-export type ImageData = z.infer<typeof imageSchema>;
+export type ImageData = v.InferOutput<typeof imageSchema>;
 
-export const actionSchema = z.looseObject({
-  id: z.number(),
-  command: z.string().catch('unknown'),
-  status: z.enum(['running', 'success', 'error']),
+export const actionSchema = v.looseObject({
+  id: v.number(),
+  command: v.fallback(v.string(), 'unknown'),
+  status: v.picklist(['running', 'success', 'error']),
   /** Percent done, 0-100: the create action's is the boot's progress. */
-  progress: z.number().catch(0),
-  error: z.looseObject({ code: z.string(), message: z.string() }).nullable().optional().catch(null),
+  progress: v.fallback(v.number(), 0),
+  error: v.fallback(v.nullish(v.looseObject({ code: v.string(), message: v.string() })), null),
 });
-export type ActionData = z.infer<typeof actionSchema>;
+export type ActionData = v.InferOutput<typeof actionSchema>;
 
-export const locationSchema = z.looseObject({ name: z.string(), description: z.string().catch('') });
-export type LocationData = z.infer<typeof locationSchema>;
+export const locationSchema = v.looseObject({ name: v.string(), description: v.fallback(v.string(), '') });
+export type LocationData = v.InferOutput<typeof locationSchema>;
 
-export const sshKeySchema = z.looseObject({ id: z.number(), name: z.string(), fingerprint: z.string().catch('') });
-export type SshKeyData = z.infer<typeof sshKeySchema>;
+export const sshKeySchema = v.looseObject({ id: v.number(), name: v.string(), fingerprint: v.fallback(v.string(), '') });
+export type SshKeyData = v.InferOutput<typeof sshKeySchema>;
 
-export const serverResponse = z.looseObject({ server: serverSchema });
-export const imageResponse = z.looseObject({ image: imageSchema });
-export const actionResponse = z.looseObject({ action: actionSchema });
-export const actionsResponse = z.looseObject({ actions: z.array(z.unknown()) });
+export const serverResponse = v.looseObject({ server: serverSchema });
+export const imageResponse = v.looseObject({ image: imageSchema });
+export const actionResponse = v.looseObject({ action: actionSchema });
+export const actionsResponse = v.looseObject({ actions: v.array(v.unknown()) });
 /** The create's action is read leniently: the server was made whatever the action looks like. */
-export const createServerResponse = z.looseObject({ server: serverSchema, action: actionSchema.nullable().optional().catch(null) });
+export const createServerResponse = v.looseObject({ server: serverSchema, action: v.fallback(v.nullish(actionSchema), null) });
 /** Of a snapshot's answer only the ids are read: an odd field elsewhere must not fail a snapshot that was made. */
-export const createImageResponse = z.looseObject({ image: z.looseObject({ id: z.number() }), action: z.looseObject({ id: z.number() }) });
+export const createImageResponse = v.looseObject({ image: v.looseObject({ id: v.number() }), action: v.looseObject({ id: v.number() }) });

@@ -83,7 +83,8 @@ function planFor(samples: readonly number[], maxGap: number): number[] {
   }
   const last = survival.length - 1;
   const maxSteps = Math.max(1, Math.floor(maxGap / GRID_MS));
-  const minSteps = (k: number) => Math.max(1, Math.ceil(Math.max(MIN_GAP_MS, MIN_GAP_SHARE * k * GRID_MS) / GRID_MS));
+  // The least gap yields to maxIntervalMs when that is shorter (tests poll every few ms).
+  const minSteps = (k: number) => Math.min(maxSteps, Math.max(1, Math.ceil(Math.max(MIN_GAP_MS, MIN_GAP_SHARE * k * GRID_MS) / GRID_MS)));
   // Expected delay of boots that end in (j, k] when the next look is at k.
   const delay = (j: number, k: number) => k * GRID_MS * (survival[j]! - survival[k]!) - (spent[k]! - spent[j]!);
 
