@@ -14,6 +14,7 @@ import {
   type WaitOptions,
 } from '../src/index.js';
 import { pollUntilReady, systemScheduler, type Scheduler } from '../src/provider.js';
+import { testInstance } from './helpers/instance.js';
 import { manualScheduler } from './helpers/manual-scheduler.js';
 
 /**
@@ -85,22 +86,14 @@ class TestProvider implements CloudProvider {
 
   #describe(id: string, name: string): Instance {
     const ready = (this.live.get(id)?.polls ?? 0) >= this.readyAfterPolls;
-    return {
+    return testInstance({
       id,
       provider: this.name,
       name,
       state: ready ? 'running' : 'pending',
       providerState: ready ? 'up' : 'booting',
       publicIp: ready ? '203.0.113.7' : null,
-      privateIp: null,
-      region: 'r1',
-      type: 't1',
-      architecture: 'amd64',
-      spot: false,
-      tags: {},
-      createdAt: new Date(0),
-      warnings: [],
-    };
+    });
   }
 }
 

@@ -8,25 +8,11 @@ import {
   type ProbeAnswer,
   type ReadinessSource,
 } from '../src/provider.js';
+import { testInstance } from './helpers/instance.js';
 import { manualScheduler, type ManualScheduler } from './helpers/manual-scheduler.js';
 
 function instance(id: string, state: Instance['state'], publicIp: string | null = null): Instance {
-  return {
-    id,
-    provider: 'test',
-    name: id,
-    state,
-    providerState: state,
-    publicIp,
-    privateIp: null,
-    region: 'r1',
-    type: 't1',
-    architecture: 'amd64',
-    spot: false,
-    tags: {},
-    createdAt: new Date(0),
-    warnings: [],
-  };
+  return testInstance({ id, name: id, state, providerState: state, publicIp });
 }
 
 /** A cloud in virtual time: each instance is ready `bootMs` after it was made; every call is logged. */

@@ -12,25 +12,11 @@ import {
   type StagelyEvent,
 } from '../src/index.js';
 import { abortedError, backoffSchedule, fixedSchedule, pollUntilReady } from '../src/provider.js';
+import { testInstance } from './helpers/instance.js';
 import { manualScheduler } from './helpers/manual-scheduler.js';
 
 function instance(state: Instance['state'], publicIp: string | null = null, providerState: string = state): Instance {
-  return {
-    id: 'i-1',
-    provider: 'test',
-    name: 'web',
-    state,
-    providerState,
-    publicIp,
-    privateIp: null,
-    region: 'r1',
-    type: 't1',
-    architecture: 'amd64',
-    spot: false,
-    tags: {},
-    createdAt: new Date(0),
-    warnings: [],
-  };
+  return testInstance({ state, providerState, publicIp });
 }
 
 const READY = instance('running', '203.0.113.9');
