@@ -509,6 +509,23 @@ describe('apply', () => {
     expect((await plan(provider, desired([web('a'), web('b'), web('c')]))).create.map((c) => c.name)).toEqual(['dev-b', 'dev-c']);
   });
 
+  it('puts one listener on the caller\'s signal however many hosts wait at once (no MaxListeners warning)', async () => {
+    const provider = new MemoryProvider(20);
+    const warnings: string[] = [];
+    const onWarning = (warning: Error) => warnings.push(warning.name);
+    process.on('warning', onWarning);
+    try {
+      const controller = new AbortController();
+      const hosts = Array.from({ length: 20 }, (_, i) => web(`h${i}`));
+      const result = await apply(provider, await plan(provider, desired(hosts)), { concurrency: 20, signal: controller.signal });
+      expect(result.created).toHaveLength(20);
+      await new Promise((resolve) => setImmediate(resolve));
+    } finally {
+      process.off('warning', onWarning);
+    }
+    expect(warnings).not.toContain('MaxListenersExceededWarning');
+  });
+
   it('honours abort: nothing left half-made, un-started hosts listed as failed', async () => {
     const provider = new MemoryProvider(10_000);
     const controller = new AbortController();

@@ -12,6 +12,7 @@
  * before the first change every spec to create goes through `validateSpec` again (a saved plan may
  * predate a catalogue change); a refusal there is refused the same way, with nothing changed.
  */
+import { setMaxListeners } from 'node:events';
 import pLimit from 'p-limit';
 import { abortedError, throwIfAborted } from '../runtime/abort.js';
 import type { CloudProvider, Instance, InstanceSpec, Op } from '../contract/contract.js';
@@ -52,6 +53,36 @@ export async function apply(provider: CloudProvider, plan: Plan, options: ApplyO
   const { environment } = valid;
   if (valid.problems.length > 0) throw planProblemsError(environment, valid.problems, provider.name);
   throwIfAborted(signal, provider.name);
+  const shared = signal ? sharedSignal(signal) : undefined;
+  try {
+    return await run(provider, valid, options, concurrency, shared?.signal);
+  } finally {
+    shared?.release();
+  }
+}
+
+/**
+ * Every host's calls listen to one signal; a signal of apply's own that follows the caller's, so that
+ * 200 hosts waiting at once put one listener on the caller's signal, not 200 (and no Node warning).
+ */
+function sharedSignal(signal: AbortSignal): { signal: AbortSignal; release(): void } {
+  const controller = new AbortController();
+  setMaxListeners(0, controller.signal);
+  const follow = () => controller.abort(signal.reason);
+  if (signal.aborted) follow();
+  else signal.addEventListener('abort', follow, { once: true });
+  return { signal: controller.signal, release: () => signal.removeEventListener('abort', follow) };
+}
+
+async function run(
+  provider: CloudProvider,
+  valid: Plan,
+  options: ApplyOptions,
+  concurrency: number,
+  signal: AbortSignal | undefined,
+): Promise<ApplyResult> {
+  const { readyTimeoutMs } = options;
+  const { environment } = valid;
   const op: Op = signal ? { signal } : {};
 
   // Look again right before changing anything: a repeated or concurrent apply may have created a host.
