@@ -12,6 +12,7 @@
  */
 import { InvalidInputError } from '../contract/errors.js';
 import { throwIfAborted } from './abort.js';
+import { setMaxListeners } from 'node:events';
 import { systemScheduler, type Scheduler } from './clock.js';
 import { rateLimitInfo } from './rate-limit-headers.js';
 
@@ -107,11 +108,17 @@ export function createRateLimiter(options: RateLimiterOptions): RateLimiter {
     while (inFlight.length > 0 && inFlight[0]! < now - IN_FLIGHT_MAX_MS) inFlight.shift();
     return inFlight.length;
   };
-  // Waiters sleep until the next refill, or until an answer or a 429 changes the picture.
-  let changed = new AbortController();
+  // Waiters sleep until the next refill, or until an answer or a 429 changes the picture. All of them
+  // listen to this one signal: no limit on its listeners (a fleet's calls wait here together).
+  const wakeController = () => {
+    const controller = new AbortController();
+    setMaxListeners(0, controller.signal);
+    return controller;
+  };
+  let changed = wakeController();
   const wake = () => {
     changed.abort();
-    changed = new AbortController();
+    changed = wakeController();
   };
 
   const load = (now: number): RateLimiterState => {

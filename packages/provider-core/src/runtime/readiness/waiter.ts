@@ -13,6 +13,7 @@
  *   failed) ends the wait with it; the deadline is a TimeoutError even with a call in flight; an abort
  *   an AbortedError.
  */
+import { setMaxListeners } from 'node:events';
 import { abortedError } from '../abort.js';
 import { systemScheduler, type Scheduler } from '../clock.js';
 import { DEFAULT_WAIT_TIMEOUT_MS, isReady, type Instance, type Op, type WaitOptions } from '../../contract/contract.js';
@@ -199,6 +200,8 @@ export function createReadinessWaiter(options: ReadinessWaiterOptions): Readines
 
   const call = async (ids: readonly string[], batched: boolean) => {
     const controller = new AbortController();
+    // A batched call's signal is handed to every request of the round.
+    setMaxListeners(0, controller.signal);
     const entry: Call = { controller, awaited: new Set(ids) };
     for (const id of ids) inFlight.set(id, entry);
     try {
