@@ -90,7 +90,6 @@ interface Wait {
   origin: number;
   timedFromCreate: boolean;
   started: number;
-  timeoutMs: number;
   key: string | undefined;
   schedule: PollSchedule;
   calls: number;
@@ -307,7 +306,6 @@ export function createReadinessWaiter(options: ReadinessWaiterOptions): Readines
           origin: birth?.at ?? now,
           timedFromCreate: birth !== undefined,
           started: now,
-          timeoutMs,
           key: birth?.key,
           schedule: scheduleFor(birth?.key),
           calls: 0,
