@@ -47,7 +47,8 @@ export const awsConfigSchema = v.pipe(
        * sizes, strict, retry, readinessPoll; requestTimeoutMs (one HTTP request, default 30 s),
        * operationPollMs (how often an AMI being made is looked at, default 1 s), notFoundGraceMs (how
        * long InvalidInstanceID.NotFound right after RunInstances means "not yet", default 60 s) and
-       * rateLimit (default EC2's bucket for describe calls, 100 and 20 a second back; `false`: none).
+       * rateLimit (default EC2's buckets, one per action; a budget given caps every action's request
+       * bucket, burst and refill alike; `false`: none).
        */
       ...sharedShape,
     },

@@ -13,7 +13,6 @@ import {
   collectPages,
   CONTRACT_VERSION,
   createOnce,
-  createRateLimiter,
   createReadinessWaiter,
   createRedactor,
   emit,
@@ -34,7 +33,7 @@ import {
   type Page,
   type ProbeAnswer,
   type ProviderContext,
-  type RateLimitBudget,
+  type RateLimiterOptions,
   type ReadinessWaiter,
   type ReadinessWaiterOptions,
   type Redactor,
@@ -47,6 +46,7 @@ import {
   filterTags,
 } from '@stagely/provider-core/provider';
 import { randomBytes, randomUUID } from 'node:crypto';
+import { createEc2Limiters } from './action-limiters.js';
 import { Ec2Catalog, type Ec2Architecture } from './catalog.js';
 import { parseAwsConfig, REGION_PATTERN, type AwsConfig, type ResolvedAwsConfig } from './config.js';
 import { snapshotIdsOf, toInstance, toSnapshot } from './instance.js';
@@ -72,11 +72,6 @@ const MAX_USER_DATA_BYTES = 16 * 1024;
 const AMI_NAME = /^[a-zA-Z0-9()[\] ./\-'@_]{3,128}$/;
 /** Making an AMI of a large volume takes many minutes. */
 const IMAGE_TIMEOUT_MS = 60 * 60_000;
-/**
- * EC2 throttles by token bucket per account and action group; its describe actions get a burst of
- * 100 that refills at 20 a second. The limiter keeps one provider below it instead of hitting it.
- */
-const EC2_BUDGET: RateLimitBudget = { requests: 100, windowMs: 5000 };
 /** Live states: listing leaves out `terminated`, server-side. */
 const LISTED_STATES = ['pending', 'running', 'shutting-down', 'stopping', 'stopped'];
 /** Ties an AMI to the createSnapshot call that made it, so a retried call finds it. */
@@ -98,9 +93,13 @@ interface LaunchPlan {
   warnings: string[];
 }
 
-/** For tests and benches only: the readiness waiter's clock, its batching pace and a status-call counter. */
+/**
+ * For tests and benches only: the readiness waiter's clock, its batching pace and a status-call
+ * counter; the rate limiters' clock and jitter.
+ */
 export interface AwsProviderInternals {
   readiness?: Pick<ReadinessWaiterOptions, 'scheduler' | 'batchIntervalMs' | 'onPoll'>;
+  rateLimiter?: Pick<RateLimiterOptions, 'scheduler' | 'random'>;
 }
 
 export class AwsProvider implements CloudProvider {
@@ -132,7 +131,8 @@ export class AwsProvider implements CloudProvider {
       pageSize: config.pageSize,
       redact: this.#redact,
       events: context.events,
-      limiter: config.rateLimit === false ? undefined : createRateLimiter({ provider: PROVIDER_NAME, budget: config.rateLimit ?? EC2_BUDGET }),
+      // EC2's buckets, one per action, each kept below; a configured rateLimit caps every one of them.
+      limiters: config.rateLimit === false ? undefined : createEc2Limiters({ provider: PROVIDER_NAME, ceiling: config.rateLimit, ...internals.rateLimiter }),
     });
     const home = config.region;
     this.#catalog = new Ec2Catalog(

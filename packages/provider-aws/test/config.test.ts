@@ -39,4 +39,13 @@ describe('aws config', () => {
     expect(fieldOf({ pageSize: 4 })).toBe('pageSize');
     expect(fieldOf({ token: 's3cr3t-value' })).toBe('token');
   });
+
+  it('rateLimit: a ceiling { requests, windowMs } for every action, or false', () => {
+    expect(fieldOf({ rateLimit: { requests: 50, windowMs: 5000 } })).toBe('accepted');
+    expect(fieldOf({ rateLimit: false })).toBe('accepted');
+    expect(fieldOf({ rateLimit: { requests: 0, windowMs: 5000 } })).toBe('rateLimit.requests');
+    expect(fieldOf({ rateLimit: { requests: 50, windowMs: 1.5 } })).toBe('rateLimit.windowMs');
+    expect(fieldOf({ rateLimit: true })).toBe('rateLimit');
+    expect(fieldOf({ rateLimit: { requests: 50, windowMs: 5000, perAction: true } })).toBe('rateLimit');
+  });
 });

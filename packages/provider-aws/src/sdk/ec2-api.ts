@@ -31,7 +31,8 @@ import {
   type Snapshot,
   type Tag,
 } from '@aws-sdk/client-ec2';
-import { emit, isStagelyError, type EventSink, type RateLimiter, type Redactor } from '@stagely/provider-core/provider';
+import { emit, isStagelyError, type EventSink, type Redactor } from '@stagely/provider-core/provider';
+import type { Ec2Limiters } from '../action-limiters.js';
 import { toStagelyError } from '../errors.js';
 
 export type { Image as Ec2Image, Instance as Ec2Instance, InstanceTypeInfo as Ec2InstanceType, KeyPairInfo as Ec2KeyPair, Snapshot as Ec2Snapshot, Tag as Ec2Tag };
@@ -54,8 +55,8 @@ export interface Ec2ApiOptions {
   pageSize: number;
   redact: Redactor;
   events?: EventSink | undefined;
-  /** The provider's rate limiter: every request waits its turn; a throttled answer holds every caller. */
-  limiter?: RateLimiter | undefined;
+  /** The provider's limiters, one per action: a request waits its action's turn; a throttled answer holds that action. */
+  limiters?: Ec2Limiters | undefined;
 }
 
 /** One page of a token-paged list, as core's collectPages takes it. */
@@ -221,10 +222,10 @@ export class Ec2Api {
     return { provider, redact, operation, signal, timeoutMs: requestTimeoutMs };
   }
 
-  /** One request: through the limiter, reported as a `request` event, its failure mapped. */
+  /** One request (`operation` is its EC2 action): through its action's limiters, reported as a `request` event, its failure mapped. */
   async #send<T>(operation: string, signal: AbortSignal | undefined, call: (options: { abortSignal?: AbortSignal }) => Promise<T>): Promise<T> {
-    const { provider, events, limiter } = this.#options;
-    await limiter?.acquire(signal);
+    const { provider, events, limiters } = this.#options;
+    await limiters?.acquire(operation, signal);
     const started = performance.now();
     try {
       const out = await call(signal ? { abortSignal: signal } : {});
@@ -233,7 +234,7 @@ export class Ec2Api {
     } catch (error) {
       const mapped = toStagelyError(error, this.#context(operation, signal));
       // EC2 sends no rate-limit headers: a throttled answer is all the limiter learns from.
-      if (isStagelyError(mapped, 'RATE_LIMITED')) limiter?.onRateLimited(mapped.retryAfterMs);
+      if (isStagelyError(mapped, 'RATE_LIMITED')) limiters?.onRateLimited(operation, mapped.retryAfterMs);
       const status = mapped.details.status;
       emit(events, { type: 'request', provider, operation, durationMs: Math.round(performance.now() - started), ...(typeof status === 'number' ? { status } : {}) });
       throw mapped;

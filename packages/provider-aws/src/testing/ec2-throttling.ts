@@ -1,56 +1,11 @@
 /**
- * EC2's published throttling (the EC2 developer guide, "Request throttling for the Amazon EC2 API"):
- * every API action has its own request token bucket, sized by the action's category, and a few
- * actions also spend from a resource bucket, one token per instance they launch or end. The fake
- * applies it when `throttling` is set, so that a fleet meets the limits a real account has.
+ * EC2's published throttling applied by the fake when `throttling` is set, so that a fleet meets the
+ * limits a real account has. The table itself (EC2_THROTTLING) is the package's own, shared with the
+ * provider's client-side limiters.
  */
 import type { Clock } from '@stagely/provider-core/testing';
-import { TokenBucket, type TokenBucketOptions } from './token-bucket.js';
-
-export type Ec2ActionCategory = 'nonMutating' | 'mutating' | 'resourceIntensive';
-
-export interface Ec2Throttling {
-  /** Request bucket of each action, by its category. */
-  request: Record<Ec2ActionCategory, TokenBucketOptions>;
-  /** Resource buckets (tokens are instances), by action. */
-  resource: Record<string, TokenBucketOptions>;
-}
-
-/** The default request and resource bucket sizes and refill rates EC2 publishes. */
-export const EC2_THROTTLING: Readonly<Ec2Throttling> = Object.freeze({
-  request: {
-    nonMutating: { limit: 100, refillPerSecond: 20 },
-    mutating: { limit: 200, refillPerSecond: 5 },
-    resourceIntensive: { limit: 50, refillPerSecond: 5 },
-  },
-  resource: {
-    RunInstances: { limit: 1000, refillPerSecond: 2 },
-    StartInstances: { limit: 1000, refillPerSecond: 2 },
-    TerminateInstances: { limit: 1000, refillPerSecond: 20 },
-    StopInstances: { limit: 1000, refillPerSecond: 20 },
-  },
-});
-
-/** The actions EC2 files as resource-intensive (those the fake serves, and their peers). */
-const RESOURCE_INTENSIVE = new Set([
-  'AcceptVpcPeeringConnection',
-  'AuthorizeSecurityGroupIngress',
-  'CancelSpotInstanceRequests',
-  'CreateKeyPair',
-  'CreateVpcPeeringConnection',
-  'DeleteVpcPeeringConnection',
-  'RejectVpcPeeringConnection',
-  'RevokeSecurityGroupIngress',
-  'RunInstances',
-  'StartInstances',
-  'StopInstances',
-  'TerminateInstances',
-]);
-
-export function ec2ActionCategory(action: string): Ec2ActionCategory {
-  if (RESOURCE_INTENSIVE.has(action)) return 'resourceIntensive';
-  return /^(Describe|List|Search|Get)/.test(action) ? 'nonMutating' : 'mutating';
-}
+import { ec2ActionCategory, type Ec2Bucket, type Ec2Throttling } from '../throttling.js';
+import { TokenBucket } from './token-bucket.js';
 
 /** Instances a call launches or ends: its MaxCount, or its `InstanceId.N` fields. */
 function instancesOf(action: string, form: Record<string, string>): number {
@@ -81,7 +36,7 @@ export class Ec2ActionThrottle {
     return true;
   }
 
-  #bucket(buckets: Map<string, TokenBucket>, action: string, options: TokenBucketOptions): TokenBucket {
+  #bucket(buckets: Map<string, TokenBucket>, action: string, options: Ec2Bucket): TokenBucket {
     let bucket = buckets.get(action);
     if (!bucket) buckets.set(action, (bucket = new TokenBucket(options, this.#clock)));
     return bucket;

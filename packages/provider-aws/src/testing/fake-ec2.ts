@@ -43,7 +43,8 @@ import {
 } from './fixtures.js';
 import { filters, parseQueryFields, QueryShapeError, records, str, strings, struct, wildcardMatch, type Ec2Filter, type QueryRecord } from './query-params.js';
 import { TokenBucket } from './token-bucket.js';
-import { Ec2ActionThrottle, type Ec2Throttling } from './ec2-throttling.js';
+import type { Ec2Throttling } from '../throttling.js';
+import { Ec2ActionThrottle } from './ec2-throttling.js';
 import { credentialScope, verifySignature, type FakeCredentials } from './sigv4.js';
 
 export interface FakeEc2Options {

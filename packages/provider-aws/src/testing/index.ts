@@ -11,4 +11,5 @@ export type { Ec2Architecture, FakeInstanceType, FakePublicImage, FakeRegion } f
 export { parseQueryFields, QueryShapeError } from './query-params.js';
 export { verifySignature, type FakeCredentials } from './sigv4.js';
 export { TokenBucket, type TokenBucketOptions } from './token-bucket.js';
-export { EC2_THROTTLING, Ec2ActionThrottle, ec2ActionCategory, type Ec2ActionCategory, type Ec2Throttling } from './ec2-throttling.js';
+export { Ec2ActionThrottle } from './ec2-throttling.js';
+export { EC2_THROTTLING, ec2ActionCategory, type Ec2ActionCategory, type Ec2Bucket, type Ec2Throttling } from '../throttling.js';

@@ -1,11 +1,13 @@
 /**
- * Virtual time for readiness tests: core's manualScheduler is both the provider's waiter clock and
- * the fake's clock, so boots and looks share one timeline that moves only when told to. The status
- * calls themselves are real HTTP over loopback, so time moves on only while every open wait sleeps
- * on the waiter's own timer (no status call in flight): no outcome depends on the machine's speed.
+ * Virtual time for readiness and rate-limit tests: core's manualScheduler is both the provider's
+ * clock (waiter, limiters) and the fake's, so boots, looks and token buckets share one timeline that
+ * moves only when told to. The calls themselves are real HTTP over loopback, so time moves on only
+ * while every open call sleeps on a timer (none in flight): no outcome depends on the machine's speed.
  */
 import type { Scheduler } from '@stagely/provider-core/provider';
 import { flush, manualScheduler } from '@stagely/provider-core/testing';
+
+type Settled<T> = PromiseSettledResult<T> & { at: number };
 
 export interface VirtualTime {
   /** The waiter's scheduler and the fake's clock. */
@@ -16,7 +18,13 @@ export interface VirtualTime {
    * is in flight, time jumps to the next timer. Each wait holds one timer (its deadline), so the
    * waiter is asleep exactly when there are more timers than open waits.
    */
-  run<T>(waits: ReadonlyArray<Promise<T>>): Promise<Array<PromiseSettledResult<T> & { at: number }>>;
+  run<T>(waits: ReadonlyArray<Promise<T>>): Promise<Array<Settled<T>>>;
+  /**
+   * Settles `calls` that each sleep on at most one timer at a time and hold none otherwise (requests
+   * waiting on the rate limiters): time jumps to the next timer only when every open call is asleep,
+   * so no request is ever in flight while time moves.
+   */
+  settle<T>(calls: ReadonlyArray<Promise<T>>): Promise<Array<Settled<T>>>;
 }
 
 export function virtualTime(): VirtualTime {
@@ -33,29 +41,33 @@ export function virtualTime(): VirtualTime {
       return slept;
     },
   };
+  /** Settles `waits`, jumping to the next timer whenever `asleep(timers, open waits)` says nothing is in flight. */
+  async function drive<T>(waits: ReadonlyArray<Promise<T>>, asleep: (pending: number, open: number) => boolean): Promise<Array<Settled<T>>> {
+    let open = waits.length;
+    const results = waits.map((wait) =>
+      wait.then(
+        (value) => ({ status: 'fulfilled' as const, value, at: manual.now() }),
+        (reason: unknown) => ({ status: 'rejected' as const, reason, at: manual.now() }),
+      ).finally(() => open--),
+    );
+    for (;;) {
+      await flush();
+      if (open === 0) break;
+      if (!asleep(timers.size, open)) {
+        // A call is in flight: real time, not virtual, has to pass for its answer.
+        await new Promise((resolve) => setTimeout(resolve, 1));
+        continue;
+      }
+      const next = Math.min(...[...timers].map((timer) => timer.at));
+      await manual.advance(Math.max(0, next - manual.now()));
+    }
+    return Promise.all(results);
+  }
   return {
     scheduler,
     now: () => manual.now(),
-    async run(waits) {
-      let open = waits.length;
-      const results = waits.map((wait) =>
-        wait.then(
-          (value) => ({ status: 'fulfilled' as const, value, at: manual.now() }),
-          (reason: unknown) => ({ status: 'rejected' as const, reason, at: manual.now() }),
-        ).finally(() => open--),
-      );
-      for (;;) {
-        await flush();
-        if (open === 0) break;
-        if (timers.size <= open) {
-          // A status call is in flight: real time, not virtual, has to pass for its answer.
-          await new Promise((resolve) => setTimeout(resolve, 1));
-          continue;
-        }
-        const next = Math.min(...[...timers].map((timer) => timer.at));
-        await manual.advance(Math.max(0, next - manual.now()));
-      }
-      return Promise.all(results);
-    },
+    // Each wait holds one timer (its deadline): the waiter sleeps once there are more timers than waits.
+    run: (waits) => drive(waits, (pending, open) => pending > open),
+    settle: (calls) => drive(calls, (pending, open) => pending >= open),
   };
 }

@@ -1,0 +1,51 @@
+/** The limiters' budgets: EC2's table per action, the config's ceiling, and the resource buckets. */
+import { manualScheduler } from '@stagely/provider-core/testing';
+import { describe, expect, it } from 'vitest';
+import { createEc2Limiters } from '../src/action-limiters.js';
+
+describe('createEc2Limiters', () => {
+  it("gives each action its category's bucket, and RunInstances and TerminateInstances their instance buckets", () => {
+    const limiters = createEc2Limiters({ provider: 'aws' });
+    expect(limiters.budgets('DescribeInstances')).toEqual([{ requests: 100, windowMs: 5000 }]);
+    expect(limiters.budgets('CreateImage')).toEqual([{ requests: 200, windowMs: 40_000 }]);
+    expect(limiters.budgets('RunInstances')).toEqual([
+      { requests: 50, windowMs: 10_000 },
+      { requests: 1000, windowMs: 500_000 },
+    ]);
+    expect(limiters.budgets('TerminateInstances')).toEqual([
+      { requests: 50, windowMs: 10_000 },
+      { requests: 1000, windowMs: 50_000 },
+    ]);
+  });
+
+  it('a ceiling lowers the burst and the refill of every request bucket, never raises them', () => {
+    const limiters = createEc2Limiters({ provider: 'aws', ceiling: { requests: 60, windowMs: 6000 } });
+    // 60 at 10/s: below Describe*'s 100 at 20/s on both counts.
+    expect(limiters.budgets('DescribeInstances')).toEqual([{ requests: 60, windowMs: 6000 }]);
+    // RunInstances keeps its 50 at 5/s; its instance bucket counts instances, not requests.
+    expect(limiters.budgets('RunInstances')).toEqual([
+      { requests: 50, windowMs: 10_000 },
+      { requests: 1000, windowMs: 500_000 },
+    ]);
+    // CreateImage: the ceiling's 60, at its own 5/s.
+    expect(limiters.budgets('CreateImage')).toEqual([{ requests: 60, windowMs: 12_000 }]);
+  });
+
+  it('a launch waits for its instance bucket as well as its request bucket', async () => {
+    const clock = manualScheduler();
+    const limiters = createEc2Limiters({
+      provider: 'aws',
+      scheduler: clock,
+      throttling: {
+        request: { nonMutating: { limit: 100, refillPerSecond: 20 }, mutating: { limit: 100, refillPerSecond: 20 }, resourceIntensive: { limit: 100, refillPerSecond: 20 } },
+        resource: { RunInstances: { limit: 2, refillPerSecond: 1 } },
+      },
+    });
+    const start = clock.now();
+    const sentAt: number[] = [];
+    for (let i = 0; i < 4; i++) await clock.drive(limiters.acquire('RunInstances').then(() => sentAt.push(clock.now() - start)));
+    expect(sentAt).toEqual([0, 0, 1000, 2000]);
+    // Another action is not paced by RunInstances' instances.
+    await limiters.acquire('TerminateInstances');
+  });
+});
