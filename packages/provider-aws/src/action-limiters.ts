@@ -17,6 +17,9 @@ import {
 } from '@stagely/provider-core/provider';
 import { EC2_THROTTLING, ec2ActionCategory, type Ec2Bucket, type Ec2Throttling } from './throttling.js';
 
+/** The longest trip of a burst's first request the budgets allow for (see budgetOf). */
+const HEADROOM_MS = 500;
+
 export interface Ec2Limiters {
   /** Resolves when a request of `action` may be sent, spending from that action's buckets. */
   acquire(action: string, signal?: AbortSignal): Promise<void>;
@@ -77,8 +80,16 @@ export function createEc2Limiters(options: Ec2LimitersOptions): Ec2Limiters {
   };
 }
 
+/**
+ * EC2's bucket, less what it refills in HEADROOM_MS. EC2's bucket is full until the first of a burst
+ * reaches it, and a full bucket refills nothing; ours refills from the moment it lets that request go.
+ * What EC2 refills while the burst's first requests are on their way (signed, queued for a socket,
+ * sent) is therefore ours alone: kept back, it keeps a burst of up to HEADROOM_MS of travel from
+ * ending in a RequestLimitExceeded.
+ */
 function budgetOf({ limit, refillPerSecond }: Ec2Bucket): RateLimitBudget {
-  return { requests: limit, windowMs: (limit / refillPerSecond) * 1000 };
+  const requests = Math.max(1, limit - Math.ceil((refillPerSecond * HEADROOM_MS) / 1000));
+  return { requests, windowMs: (requests / refillPerSecond) * 1000 };
 }
 
 /** `budget` no larger and no faster than `ceiling`. */

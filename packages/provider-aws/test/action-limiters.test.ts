@@ -6,15 +6,16 @@ import { createEc2Limiters } from '../src/action-limiters.js';
 describe('createEc2Limiters', () => {
   it("gives each action its category's bucket, and RunInstances and TerminateInstances their instance buckets", () => {
     const limiters = createEc2Limiters({ provider: 'aws' });
-    expect(limiters.budgets('DescribeInstances')).toEqual([{ requests: 100, windowMs: 5000 }]);
-    expect(limiters.budgets('CreateImage')).toEqual([{ requests: 200, windowMs: 40_000 }]);
+    // EC2's sizes and refill rates, each burst less what EC2 refills in half a second.
+    expect(limiters.budgets('DescribeInstances')).toEqual([{ requests: 90, windowMs: 4500 }]);
+    expect(limiters.budgets('CreateImage')).toEqual([{ requests: 197, windowMs: 39_400 }]);
     expect(limiters.budgets('RunInstances')).toEqual([
-      { requests: 50, windowMs: 10_000 },
-      { requests: 1000, windowMs: 500_000 },
+      { requests: 47, windowMs: 9400 },
+      { requests: 999, windowMs: 499_500 },
     ]);
     expect(limiters.budgets('TerminateInstances')).toEqual([
-      { requests: 50, windowMs: 10_000 },
-      { requests: 1000, windowMs: 50_000 },
+      { requests: 47, windowMs: 9400 },
+      { requests: 990, windowMs: 49_500 },
     ]);
   });
 
@@ -22,10 +23,10 @@ describe('createEc2Limiters', () => {
     const limiters = createEc2Limiters({ provider: 'aws', ceiling: { requests: 60, windowMs: 6000 } });
     // 60 at 10/s: below Describe*'s 100 at 20/s on both counts.
     expect(limiters.budgets('DescribeInstances')).toEqual([{ requests: 60, windowMs: 6000 }]);
-    // RunInstances keeps its 50 at 5/s; its instance bucket counts instances, not requests.
+    // RunInstances keeps its 47 at 5/s; its instance bucket counts instances, not requests.
     expect(limiters.budgets('RunInstances')).toEqual([
-      { requests: 50, windowMs: 10_000 },
-      { requests: 1000, windowMs: 500_000 },
+      { requests: 47, windowMs: 9400 },
+      { requests: 999, windowMs: 499_500 },
     ]);
     // CreateImage: the ceiling's 60, at its own 5/s.
     expect(limiters.budgets('CreateImage')).toEqual([{ requests: 60, windowMs: 12_000 }]);
@@ -38,7 +39,8 @@ describe('createEc2Limiters', () => {
       scheduler: clock,
       throttling: {
         request: { nonMutating: { limit: 100, refillPerSecond: 20 }, mutating: { limit: 100, refillPerSecond: 20 }, resourceIntensive: { limit: 100, refillPerSecond: 20 } },
-        resource: { RunInstances: { limit: 2, refillPerSecond: 1 } },
+        // A burst of 2 after the half second's headroom.
+        resource: { RunInstances: { limit: 3, refillPerSecond: 1 } },
       },
     });
     const start = clock.now();
