@@ -3,7 +3,7 @@
  * time changes the file. Held only for the length of one synchronous update, never across turns,
  * so stores in one process cannot wait on each other.
  */
-import { closeSync, mkdirSync, openSync, rmSync, statSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, rmSync, statSync, unlinkSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { ApiError } from '@stagely/provider-core/provider';
 
@@ -15,14 +15,19 @@ const LOCK_WAIT_MS = 5_000;
 /** Runs `fn` holding `<path>.lock`. */
 export function withFileLock<T>(path: string, fn: () => T): T {
   const lock = `${path}.lock`;
-  mkdirSync(dirname(path), { recursive: true });
   const deadline = Date.now() + LOCK_WAIT_MS;
   for (;;) {
     try {
       closeSync(openSync(lock, 'wx'));
       break;
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code === 'ENOENT') {
+        // The first write makes the file's directory.
+        mkdirSync(dirname(path), { recursive: true });
+        continue;
+      }
+      if (code !== 'EEXIST') throw error;
       if (lockAge(lock) > STALE_LOCK_MS) {
         rmSync(lock, { force: true });
         continue;
@@ -37,7 +42,7 @@ export function withFileLock<T>(path: string, fn: () => T): T {
   try {
     return fn();
   } finally {
-    rmSync(lock, { force: true });
+    unlinkSync(lock);
   }
 }
 

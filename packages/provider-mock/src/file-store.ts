@@ -13,7 +13,7 @@ import { randomBytes } from 'node:crypto';
 import { closeSync, fstatSync, openSync, readFileSync, readSync, renameSync, rmSync, statSync, writeFileSync, writeSync, type BigIntStats } from 'node:fs';
 import { InvalidInputError } from '@stagely/provider-core/provider';
 import { withFileLock } from './file-lock.js';
-import { applyChanges, changeBetween, committed, draftOf } from './state-draft.js';
+import { applyChanges, changeBetween, committed, draftOf, freeze } from './state-draft.js';
 import { changeLine, readChanges, readJournal, stateLine } from './state-journal.js';
 import { emptyState, prune, pruned, type MockState, type StateStore } from './state.js';
 
@@ -33,6 +33,8 @@ export class FileStore implements StateStore {
   /** How many bytes of the file `#state` holds, and how many of them are the first line's. */
   #consumed = 0;
   #baseBytes = 0;
+  /** False while the file is not in lines (a plain JSON state): the next update rewrites it. */
+  #appendable = false;
 
   constructor(path: string) {
     this.path = path;
@@ -40,7 +42,7 @@ export class FileStore implements StateStore {
 
   read<T>(fn: (state: Readonly<MockState>) => T): T {
     this.#state = pruned(this.#current(), Date.now());
-    return fn(this.#state);
+    return fn(draftOf(this.#state));
   }
 
   update<T>(fn: (state: MockState) => T): T {
@@ -52,12 +54,13 @@ export class FileStore implements StateStore {
       const change = changeBetween(before, draft);
       if (change) {
         const line = changeLine(change);
-        const torn = this.#seen === undefined || Number(this.#seen.size) !== this.#consumed;
+        // A torn last line (a crashed writer's: this store holds the lock) or a plain JSON file is rewritten.
+        const appendable = this.#appendable && this.#seen !== undefined && Number(this.#seen.size) === this.#consumed;
         // Append while the changes weigh less than the state; past that, one rewrite brings the file back to the state's size.
-        if (torn || this.#consumed - this.#baseBytes + line.length > this.#baseBytes) this.#rewrite(draft);
+        if (!appendable || this.#consumed - this.#baseBytes + line.length > this.#baseBytes) this.#rewrite(draft);
         else this.#append(line);
       }
-      this.#state = committed(draft);
+      this.#state = committed(draft, change ?? {});
       return result;
     });
   }
@@ -83,6 +86,7 @@ export class FileStore implements StateStore {
     this.#state = committed(emptyState());
     this.#seen = undefined;
     this.#consumed = this.#baseBytes = 0;
+    this.#appendable = false;
   }
 
   /** Reads what changed: the appended lines when the file only grew, else the whole file. */
@@ -105,7 +109,8 @@ export class FileStore implements StateStore {
           if (read.changes.length > 0) {
             const draft = draftOf(this.#state);
             applyChanges(draft, read.changes);
-            this.#state = committed(draft);
+            for (const change of read.changes) freeze({ instances: change.instances?.put, snapshots: change.snapshots?.put });
+            this.#state = draft;
           }
           this.#consumed += read.consumed;
           this.#seen = seenOf(stat);
@@ -117,6 +122,7 @@ export class FileStore implements StateStore {
       this.#state = committed(read.state);
       this.#consumed = read.consumed;
       this.#baseBytes = read.baseBytes;
+      this.#appendable = read.appendable;
       this.#seen = seenOf(stat);
     } finally {
       closeSync(fd);
@@ -148,6 +154,7 @@ export class FileStore implements StateStore {
     }
     this.#seen = seenOf(statSync(this.path, { bigint: true }));
     this.#consumed = this.#baseBytes = bytes.length;
+    this.#appendable = true;
   }
 }
 

@@ -22,9 +22,11 @@ export interface ReadJournal {
   /** The bytes of the first line, the state the changes apply to. */
   baseBytes: number;
   consumed: number;
+  /** False when the file is not in lines (pretty-printed, or no newline after the state): a change line cannot follow it. */
+  appendable: boolean;
 }
 
-/** The changes in `bytes` from offset `from`, up to the last complete line; undefined: not changes. */
+/** The changes in complete lines, and the bytes they took. */
 export interface ReadChanges {
   changes: StateChange[];
   consumed: number;
@@ -42,24 +44,24 @@ export function changeLine(change: StateChange): Buffer {
 export function readJournal(bytes: Buffer): ReadJournal | undefined {
   const end = bytes.indexOf(NEWLINE);
   const rest = end === -1 ? -1 : firstNonBlank(bytes, end + 1);
-  if (rest === -1) {
-    const state = parseJson(bytes);
-    return isMockState(state) ? { state, baseBytes: bytes.length, consumed: bytes.length } : undefined;
-  }
+  if (rest === -1) return plainState(bytes, end === bytes.length - 1);
   const base = parseJson(bytes.subarray(0, end));
-  if (base === undefined) {
-    // Not one line: a pretty-printed state, with no changes after it.
-    const state = parseJson(bytes);
-    return isMockState(state) ? { state, baseBytes: bytes.length, consumed: bytes.length } : undefined;
-  }
+  // Not one line: a pretty-printed state, with no changes after it.
+  if (base === undefined) return plainState(bytes, false);
   if (!isMockState(base)) return undefined;
   const read = readChanges(bytes, end + 1);
   if (!read) return undefined;
   const state = draftOf(base);
   applyChanges(state, read.changes);
-  return { state, baseBytes: end + 1, consumed: read.consumed };
+  return { state, baseBytes: end + 1, consumed: read.consumed, appendable: true };
 }
 
+function plainState(bytes: Buffer, appendable: boolean): ReadJournal | undefined {
+  const state = parseJson(bytes);
+  return isMockState(state) ? { state, baseBytes: bytes.length, consumed: bytes.length, appendable } : undefined;
+}
+
+/** The changes in `bytes` from offset `from`, up to the last complete line; undefined: a line is not a change. */
 export function readChanges(bytes: Buffer, from: number): ReadChanges | undefined {
   const changes: StateChange[] = [];
   let start = from;

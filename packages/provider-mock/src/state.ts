@@ -9,7 +9,7 @@
  * process sharing a file agrees on them.
  */
 import type { Architecture } from '@stagely/provider-core/provider';
-import { committed, draftOf } from './state-draft.js';
+import { changeBetween, committed, draftOf } from './state-draft.js';
 
 export interface StoredInstance {
   id: string;
@@ -88,12 +88,14 @@ export function prune(draft: MockState, now: number): void {
 
 /** A committed state without the terminated instances older than the retention: `state` itself when none are. */
 export function pruned(state: Readonly<MockState>, now: number): Readonly<MockState> {
-  if (state.instances.every((i) => retained(i, now))) return state;
-  return committed({ ...state, instances: state.instances.filter((i) => retained(i, now)) });
+  for (const instance of state.instances) {
+    if (!retained(instance, now)) return { ...state, instances: state.instances.filter((i) => retained(i, now)) };
+  }
+  return state;
 }
 
 export interface StateStore {
-  /** Runs `fn` on the committed state, frozen: readers share it, and none can change it. */
+  /** Runs `fn` on a copy of the committed state (its own lists, the frozen records shared): it cannot change the store. */
   read<T>(fn: (state: Readonly<MockState>) => T): T;
   /**
    * Runs `fn` on a draft of the state and commits the draft only if `fn` returns: all or nothing.
@@ -109,14 +111,15 @@ export class MemoryStore implements StateStore {
 
   read<T>(fn: (state: Readonly<MockState>) => T): T {
     this.#state = pruned(this.#state, Date.now());
-    return fn(this.#state);
+    return fn(draftOf(this.#state));
   }
 
   update<T>(fn: (state: MockState) => T): T {
-    const draft = draftOf(this.#state);
+    const before = this.#state;
+    const draft = draftOf(before);
     prune(draft, Date.now());
     const result = fn(draft);
-    this.#state = committed(draft);
+    this.#state = committed(draft, changeBetween(before, draft) ?? {});
     return result;
   }
 

@@ -50,13 +50,14 @@ describe.each(stores)('%s', (_, makeStore) => {
     expect(store.read((s) => s.instances)).toEqual([]);
   });
 
-  it('hands readers a frozen state they cannot change the store through', () => {
+  it('hands readers a state they cannot change the store through: their own lists, frozen records', () => {
     const store = makeStore();
     store.update((s) => void s.instances.push(instance('mock-1')));
-    expect(() => store.read((s) => (s as { instances: StoredInstance[] }).instances.pop())).toThrow(TypeError);
+    store.read((s) => (s as { instances: StoredInstance[] }).instances.pop());
+    store.read((s) => void ((s as { nextInstance: number }).nextInstance = 99));
     expect(() => store.read((s) => void ((s.instances[0] as StoredInstance).name = 'changed'))).toThrow(TypeError);
     expect(() => store.read((s) => void ((s.instances[0]!.tags as Record<string, string>).x = 'y'))).toThrow(TypeError);
-    expect(store.read((s) => [s.instances.length, s.instances[0]!.name, s.instances[0]!.tags])).toEqual([1, 'mock-1', {}]);
+    expect(store.read((s) => [s.instances.length, s.instances[0]!.name, s.instances[0]!.tags, s.nextInstance])).toEqual([1, 'mock-1', {}, 1]);
   });
 
   it('lets an update replace a record, and keeps what a reader was handed as it was', () => {
