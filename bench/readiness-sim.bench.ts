@@ -232,6 +232,7 @@ async function fleetBatched(distribution: Distribution, boots: readonly number[]
         calls += Math.ceil(ids.length / distribution.pageSize);
         return new Map(ids.map((id) => [id, view(id)]));
       },
+      probeManyIdsPerCall: distribution.pageSize,
     },
   });
   const seen = new Map<string, number>();

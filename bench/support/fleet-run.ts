@@ -57,6 +57,8 @@ export interface PhaseFigures {
   lastReadyMs: number;
   budgets: BudgetUse[];
   boundMs: number;
+  /** Calls needed ÷ the cloud's sustained rate (its slowest budget), plus one boot for an apply. */
+  sustainedBoundMs: number;
   /** Waited before the phase so that its budgets were whole again. */
   settledMs: number;
 }
@@ -161,7 +163,10 @@ async function phase(
     const available = whole ? budget.burst : Math.max(0, budget.burst - spentBefore);
     return { budget, needed, made: countedBy(budget, made), available, pastBurstMs: timePastBurstMs(budget, needed, available) };
   });
-  const boundMs = Math.max(0, ...budgets.map((b) => b.pastBurstMs)) + (name === 'apply' ? options.bootMs : 0);
+  const boot = name === 'apply' ? options.bootMs : 0;
+  const boundMs = Math.max(0, ...budgets.map((b) => b.pastBurstMs)) + boot;
+  // The issue's own yardstick: every request at the sustained rate, no burst.
+  const sustainedBoundMs = Math.max(0, ...budgets.map((b) => (b.needed / b.budget.perSecond) * 1000)) + boot;
   const codes = new Map<string, number>();
   for (const f of failures) codes.set(f.code, (codes.get(f.code) ?? 0) + 1);
   return {
@@ -180,6 +185,7 @@ async function phase(
     ...at,
     budgets,
     boundMs,
+    sustainedBoundMs,
     settledMs,
   };
 }

@@ -158,7 +158,11 @@ export class AwsProvider implements CloudProvider {
     );
     this.#waiter = createReadinessWaiter({
       provider: PROVIDER_NAME,
-      source: { probe: (id, op) => this.#probe(id, op.signal), probeMany: (ids, op) => this.#probeMany(ids, op.signal) },
+      source: {
+        probe: (id, op) => this.#probe(id, op.signal),
+        probeMany: (ids, op) => this.#probeMany(ids, op.signal),
+        probeManyIdsPerCall: FILTER_VALUES_PER_CALL,
+      },
       events: context.events,
       scheduleOptions: config.readinessPoll,
       history: context.bootHistory,

@@ -55,19 +55,61 @@ describe('createReadinessWaiter', () => {
     const fake = cloud(scheduler);
     const waiter = createReadinessWaiter({ provider: 'test', source: fake.source, scheduler, history: false });
     const ids = Array.from({ length: 30 }, (_, i) => `i-${i}`);
+    const bootOf = (i: number) => 10_000 + i * 1000;
+    const seenAfterBoot: number[] = [];
+    const start = scheduler.now();
     const waits = ids.map((id, i) => {
-      waiter.created(fake.make(id, 10_000 + i * 1000));
-      return waiter.wait(id);
+      waiter.created(fake.make(id, bootOf(i)));
+      return waiter.wait(id).then((ready) => {
+        seenAfterBoot[i] = scheduler.now() - start - bootOf(i);
+        return ready;
+      });
     });
     const ready = await scheduler.drive(Promise.all(waits));
     expect(ready.map((r) => r.id)).toEqual(ids);
-    // One wait alone would look about 10 times over 40 s; 30 of them at once still take about that many rounds.
-    expect(fake.calls.length).toBeLessThanOrEqual(12);
+    // Never more calls than polling each of them every 5 s on its own would make.
+    const fixedPolling = ids.reduce((sum, _, i) => sum + Math.ceil(bootOf(i) / 5000), 0);
+    expect(fake.calls.length).toBeLessThanOrEqual(fixedPolling / 3);
     // A single probe only once one wait is left.
     expect(fake.calls.filter((c) => c.kind === 'probe').length).toBeLessThanOrEqual(1);
     // Rounds never come closer than the batch interval.
     const gaps = fake.calls.slice(1).map((c, i) => c.at - fake.calls[i]!.at);
     expect(Math.min(...gaps)).toBeGreaterThanOrEqual(1000);
+    // While n >= 6 waits share the rounds, each is seen within a round (1 s) of its boot's end; with
+    // fewer, within the 5 s / (n - 1) that fixed polling of n - 1 hosts would pay for.
+    seenAfterBoot.forEach((late, i) => {
+      const sharing = ids.length - i;
+      expect(late).toBeLessThanOrEqual(sharing <= 2 ? 5000 : Math.max(1000, 5000 / (sharing - 1)));
+    });
+  });
+
+  it('keeps its own schedule for a wait that shares rounds with too few others to pay for them', async () => {
+    const scheduler = manualScheduler();
+    const fake = cloud(scheduler);
+    const waiter = createReadinessWaiter({ provider: 'test', source: fake.source, scheduler, history: false });
+    for (const id of ['a', 'b']) waiter.created(fake.make(id, 60_000));
+    await scheduler.drive(Promise.all([waiter.wait('a'), waiter.wait('b')]));
+    // Two waits look on their own schedule (2 s, then 4.5 s and more), in shared rounds.
+    const gaps = fake.calls.slice(1).map((c, i) => c.at - fake.calls[i]!.at);
+    expect(Math.min(...gaps)).toBeGreaterThanOrEqual(4500);
+    expect(fake.calls.length).toBeLessThanOrEqual(Math.ceil(60_000 / 5000) + 1);
+  });
+
+  it('pays a round by its pages: ids per call the source answers', async () => {
+    const scheduler = manualScheduler();
+    const fake = cloud(scheduler);
+    const waiter = createReadinessWaiter({
+      provider: 'test',
+      source: { ...fake.source, probeManyIdsPerCall: 2 },
+      scheduler,
+      history: false,
+    });
+    const ids = Array.from({ length: 8 }, (_, i) => `p-${i}`);
+    for (const id of ids) waiter.created(fake.make(id, 30_000));
+    await scheduler.drive(Promise.all(ids.map((id) => waiter.wait(id))));
+    // Eight waits, four requests a round: a round every 5 s * 4 / 7, not every second.
+    const gaps = fake.calls.slice(1).map((c, i) => c.at - fake.calls[i]!.at);
+    expect(Math.min(...gaps)).toBeGreaterThanOrEqual(20_000 / 7 - 1);
   });
 
   it('uses the single probe for a lone wait, on the schedule without history', async () => {

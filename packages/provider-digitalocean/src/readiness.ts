@@ -13,6 +13,7 @@
  *   batched round adds one `GET /v2/actions` page (the account's newest actions) for all of them.
  */
 import { ApiError, isReady, type Instance, type Op, type ProbeAnswer, type ReadinessObservation, type ReadinessSource } from '@stagely/provider-core/provider';
+import { PER_PAGE } from './sdk/adapter.js';
 import type { ActionData } from './sdk/schemas.js';
 
 /** While a Droplet is still `new`, every this many looks one asks for its create action. */
@@ -47,6 +48,8 @@ export class DropletReadiness implements ReadinessSource {
   readonly #looks: DropletLooks;
   readonly #creates = new Map<string, TrackedCreate>();
   #batchRounds = 0;
+  /** A round is a paged listing of the managed Droplets. */
+  readonly probeManyIdsPerCall = PER_PAGE;
 
   constructor(looks: DropletLooks) {
     this.#looks = looks;

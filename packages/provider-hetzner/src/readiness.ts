@@ -32,7 +32,7 @@ import {
 import { actionFailure } from './errors.js';
 import { toInstance } from './instance.js';
 import { managedSelector } from './labels.js';
-import { ACTIONS_PER_CALL } from './sdk/adapter.js';
+import { ACTIONS_PER_CALL, PER_PAGE } from './sdk/adapter.js';
 import type { ActionData, ServerData } from './sdk/schemas.js';
 
 /** The calls a look makes, each with the provider's retries. */
@@ -69,6 +69,8 @@ export class HetznerReadiness implements ReadinessSource {
   readonly #clock: Scheduler;
   readonly #provider: string;
   readonly #redact: Redactor;
+  /** A round is a paged listing of the labelled servers. */
+  readonly probeManyIdsPerCall = PER_PAGE;
 
   constructor(options: { api: ReadinessApi; clock: Scheduler; provider: string; redact: Redactor }) {
     this.#api = options.api;

@@ -152,8 +152,10 @@ describe('many waits', () => {
     expect(Object.keys(calls)).toEqual(['servers.list']);
     const selectors = new Set(w.fake.http.log.map((entry) => new URLSearchParams(entry.search).get('label_selector')));
     expect([...selectors]).toEqual(['managed-by==stagely,fleet==f1']);
-    // One wait alone costs 7 calls for this boot (the test above): 30 of them 210.
-    expect(total(calls)).toBeLessThan((30 * 7) / 4);
+    // One wait alone costs 7 calls for this boot (the test above): 30 of them 210. Shared rounds come
+    // every second (the waiter pays them by Hetzner's pages of 50; here they are 10) and still cost
+    // under half of that.
+    expect(total(calls)).toBeLessThan((30 * 7) / 2);
   });
 
   it('a server this provider did not create (no labels to list it by) is read on its own', async () => {

@@ -83,7 +83,7 @@ export interface CreatedServer {
 }
 
 /** Hetzner's largest page. */
-const PER_PAGE = 50;
+export const PER_PAGE = 50;
 /** Action ids asked for in one `GET /actions` (the API's page size: an answer is never cut short). */
 export const ACTIONS_PER_CALL = 25;
 

@@ -6,7 +6,10 @@
  *   learned plan), else core's schedule; the provider's probe may hint (a create action's progress,
  *   "starting"), which moves the next look to when the cloud says the boot ends.
  * - **One call for many**: waits that overlap are served by one `probeMany` (a list call) per round,
- *   at most one round per `batchIntervalMs`, so a fleet of 200 costs about the calls of one.
+ *   at most one round per `batchIntervalMs`, so a fleet of 200 costs about the calls of one. A round
+ *   answers every wait, so while n waits share rounds they look as often as n - 1 calls per
+ *   `maxIntervalMs` pay for, down to one round per `batchIntervalMs`: a fleet sees each boot end
+ *   within a second, for fewer calls than polling each host every `maxIntervalMs`.
  * - **What a look means**: retryable errors are "not yet" (a rate limit's retryAfterMs is waited
  *   out), as is "not found" before the instance was first seen, within `notFoundGraceMs`; vanished
  *   after that, terminating or terminated is a NotFoundError; a probe's `failure` (a create action that
@@ -19,7 +22,7 @@ import { systemScheduler, type Scheduler } from '../clock.js';
 import { DEFAULT_WAIT_TIMEOUT_MS, isReady, type Instance, type Op, type WaitOptions } from '../../contract/contract.js';
 import { InvalidInputError, NotFoundError, TimeoutError, isStagelyError, type StagelyError } from '../../contract/errors.js';
 import { emit, type EventSink } from '../../contract/events.js';
-import { backoffSchedule, withHints, type PollSchedule, type PollScheduleOptions, type ReadinessHint } from '../wait.js';
+import { DEFAULT_POLL_SCHEDULE_OPTIONS, backoffSchedule, withHints, type PollSchedule, type PollScheduleOptions, type ReadinessHint } from '../wait.js';
 import { bootKey, processBootHistory, type BootHistory } from './boot-history.js';
 import { learnedPlan, planSchedule } from './learned-schedule.js';
 
@@ -49,6 +52,8 @@ export interface ReadinessSource {
   probe(id: string, op: Op): Promise<ProbeAnswer>;
   /** Many instances' status in as few calls as the API allows (a list call); an id left out is not found. */
   probeMany?(ids: readonly string[], op: Op): Promise<ReadonlyMap<string, ProbeAnswer>>;
+  /** Ids one request of `probeMany` answers (a page, or EC2's 200 ids a filter); default all of them. */
+  probeManyIdsPerCall?: number | undefined;
 }
 
 export interface ReadinessWaiterOptions {
@@ -114,6 +119,18 @@ export function createReadinessWaiter(options: ReadinessWaiterOptions): Readines
   }
   const batchIntervalMs = options.batchIntervalMs ?? DEFAULT_BATCH_INTERVAL_MS;
   const fallback = options.schedule ?? withHints(backoffSchedule(options.scheduleOptions ?? {}), options.scheduleOptions);
+  const yardstickMs = options.scheduleOptions?.maxIntervalMs ?? DEFAULT_POLL_SCHEDULE_OPTIONS.maxIntervalMs;
+  const idsPerCall = source.probeManyIdsPerCall ?? Number.POSITIVE_INFINITY;
+  /**
+   * The longest a wait that shares rounds with n - 1 others goes between looks. Polling each on its own
+   * every `maxIntervalMs` costs n calls an interval; rounds are paced to cost at most n - 1 (a round
+   * costs ceil(n / idsPerCall)), which leaves room for the early looks of a schedule without history.
+   * Two waits keep their own schedule. A fixed `schedule` (tests, comparisons) is kept as given.
+   */
+  const sharedGapMs = (n: number): number =>
+    options.schedule || n < 2
+      ? Number.POSITIVE_INFINITY
+      : Math.max(batchIntervalMs, (yardstickMs * Math.max(1, Math.ceil(n / idsPerCall))) / (n - 1));
 
   const createdAt = new Map<string, { at: number; key: string }>();
   /** The waits by instance id (several callers may wait for one instance). */
@@ -208,7 +225,8 @@ export function createReadinessWaiter(options: ReadinessWaiterOptions): Readines
         ? await source.probeMany!(ids, { signal: controller.signal })
         : new Map([[ids[0]!, await source.probe(ids[0]!, { signal: controller.signal })]]);
       options.onPoll?.(ids, batched);
-      for (const id of ids) observe(id, toObservation(answers.get(id) ?? null));
+      const gapMs = batched ? sharedGapMs(ids.length) : Number.POSITIVE_INFINITY;
+      for (const id of ids) observe(id, toObservation(answers.get(id) ?? null), gapMs);
     } catch (error) {
       if (!controller.signal.aborted) options.onPoll?.(ids, batched);
       for (const id of ids) failed(id, error);
@@ -220,12 +238,12 @@ export function createReadinessWaiter(options: ReadinessWaiterOptions): Readines
 
   const waitsFor = (id: string) => [...(waits.get(id) ?? [])];
 
-  const next = (w: Wait, now: number, retryAfterMs = 0) => {
+  const next = (w: Wait, now: number, retryAfterMs = 0, maxGapMs = Number.POSITIVE_INFINITY) => {
     w.calls++;
-    w.dueAt = now + Math.max(w.schedule(w.calls, now - w.origin, w.last, w.hint), retryAfterMs);
+    w.dueAt = now + Math.max(Math.min(w.schedule(w.calls, now - w.origin, w.last, w.hint), maxGapMs), retryAfterMs);
   };
 
-  const observe = (id: string, observation: ReadinessObservation) => {
+  const observe = (id: string, observation: ReadinessObservation, maxGapMs: number) => {
     const now = clock.now();
     for (const w of waitsFor(id)) {
       const { instance } = observation;
@@ -263,7 +281,7 @@ export function createReadinessWaiter(options: ReadinessWaiterOptions): Readines
         }
         w.notReadyAt = now - w.origin;
       }
-      next(w, now);
+      next(w, now, 0, maxGapMs);
     }
   };
 
