@@ -201,7 +201,7 @@ export function createRateLimiter(options: RateLimiterOptions): RateLimiter {
       const now = clock.now();
       inFlight.shift();
       const told = rateLimitInfo(headers, now);
-      const info: RateLimitInfo = learnAll || told.remaining === undefined ? (learnAll ? told : {}) : { remaining: told.remaining };
+      const info: RateLimitInfo = learnAll ? told : told.remaining === undefined ? {} : { remaining: told.remaining };
       if (info.remaining === undefined && info.limit === undefined) return;
       const s = load(now);
       if (info.limit !== undefined && info.limit >= 1) s.capacity = ceiling ? Math.min(budget.requests, info.limit) : info.limit;
