@@ -17,7 +17,7 @@
  * hetzner,digitalocean,aws,mock, --rounds 2 (fleets one after another on the same provider object: the
  * first waits without boot history, later ones with the boot times the first taught the waiter),
  * --settle-max-s 90 (longest wait before a phase for a used budget to be whole again), --scale-hosts
- * 1000,2000 (sizes; 10000 is the issue's and takes over an hour: see RESULTS.md; 0: skip),
+ * 1000,2000 (sizes; the issue's 10000 takes about a minute: see RESULTS.md; 0: skip),
  * --scale-boot-ms 1000.
  */
 import { spawnSync } from 'node:child_process';

@@ -6,11 +6,11 @@
  * here). Its store is a state file, read whole to compare; the faults met are counted from the
  * provider's request events by the status each fault answers with.
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { StagelyEvent } from '@stagely/provider-core';
-import plugin, { LOSABLE_OPERATIONS, type MockProvider, type MockState } from '@stagely/provider-mock';
+import plugin, { LOSABLE_OPERATIONS, readStateFile, type MockProvider, type MockState } from '@stagely/provider-mock';
 import { FAULT_KINDS, type FaultKind } from '../soak-schedule.js';
 import type { SoakAdapter } from '../soak-target.js';
 import { soakProvider } from './provider-config.js';
@@ -37,13 +37,8 @@ export const mockSoak: SoakAdapter = {
       events(event);
     };
     const provider = await soakProvider<MockProvider>(plugin, { token: TOKEN, stateFile, bootDelayMs: 40, terminateDelayMs: 10, latencyMs: 1, pageSize: 5 }, { ...options, events: sink });
-    const read = (): MockState => {
-      try {
-        return JSON.parse(readFileSync(stateFile, 'utf8')) as MockState;
-      } catch {
-        return { instances: [], snapshots: [] } as unknown as MockState;
-      }
-    };
+    // The file is a state line and change lines since: the package reads it (absent: empty).
+    const read = (): Readonly<MockState> => readStateFile(stateFile);
     return {
       provider,
       secrets: [TOKEN],

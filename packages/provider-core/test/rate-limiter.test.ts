@@ -126,5 +126,50 @@ describe('createRateLimiter', () => {
 
   it('refuses a budget that makes no sense, naming the field', () => {
     expect(() => createRateLimiter({ provider: 'acme', budget: { requests: 0, windowMs: 1000 } })).toThrow(expect.objectContaining({ code: 'INVALID_INPUT', field: 'rateLimit.requests' }));
+    expect(() => createRateLimiter({ provider: 'acme', budget: { requests: 1, windowMs: 1000 }, windows: [{ requests: 5, windowMs: -1 }] })).toThrow(
+      expect.objectContaining({ code: 'INVALID_INPUT', field: 'windows.0.windowMs' }),
+    );
+  });
+
+  it('with sliding windows, never sends more in any window than it allows, where the bucket alone would', async () => {
+    // DigitalOcean's shape, scaled down: a bucket of 5 a second, and at most 5 in any second and 8 in any 10 s.
+    const scheduler = manualScheduler(0);
+    const windows = [
+      { requests: 5, windowMs: 1000 },
+      { requests: 8, windowMs: 10_000 },
+    ];
+    const limiter = createRateLimiter({ provider: 'acme', budget: { requests: 5, windowMs: 1000 }, windows, scheduler });
+    const sent: number[] = [];
+    await scheduler.drive(
+      Promise.all(
+        Array.from({ length: 20 }, async () => {
+          await limiter.acquire();
+          sent.push(scheduler.now());
+        }),
+      ),
+    );
+    for (const { requests, windowMs } of windows) {
+      for (const start of sent) expect(sent.filter((t) => t >= start && t < start + windowMs).length).toBeLessThanOrEqual(requests);
+    }
+    // 8 at once, the next 8 once the first have left the 10 s window, the last 4 a window later.
+    expect(sent.slice(0, 5)).toEqual([0, 0, 0, 0, 0]);
+    expect(sent[8]).toBe(10_000);
+    expect(sent.at(-1)).toBe(20_000);
+    // The bucket alone: 5 at once, then 5 a second (20 requests by 3 s), which the 10 s window refuses.
+    const bucketOnly = setup({ requests: 5, windowMs: 1000 });
+    await bucketOnly.scheduler.drive(Promise.all(Array.from({ length: 20 }, () => bucketOnly.request())));
+    expect(bucketOnly.sent.filter((t) => t < 10_000).length).toBeGreaterThan(8);
+  });
+
+  it("with learn: 'remaining', takes what is left from the headers but not their size or reset", () => {
+    const now = 0;
+    const scheduler = { now: () => now, sleep: () => Promise.resolve() };
+    const limiter = createRateLimiter({ provider: 'acme', budget: { requests: 250, windowMs: 60_000 }, scheduler, learn: 'remaining' });
+    // DigitalOcean's headers describe its hour (5000), not the minute the budget is.
+    limiter.observe({ 'ratelimit-limit': '5000', 'ratelimit-remaining': '4000', 'ratelimit-reset': String(3500) });
+    expect(limiter.state()).toMatchObject({ capacity: 250, tokens: 250 });
+    expect(limiter.state().refillPerMs).toBeCloseTo(250 / 60_000, 10);
+    limiter.observe({ 'ratelimit-limit': '5000', 'ratelimit-remaining': '3', 'ratelimit-reset': String(3500) });
+    expect(limiter.state().tokens).toBe(3);
   });
 });

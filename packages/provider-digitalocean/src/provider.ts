@@ -24,7 +24,6 @@ import {
   createReadinessWaiter,
   createRedactor,
   emit,
-  headerBag,
   InvalidInputError,
   isStagelyError,
   NotSupportedError,
@@ -47,6 +46,7 @@ import {
   type ReadinessWaiterOptions,
   type Redactor,
   type ResolvedSpec,
+  type Scheduler,
   type Snapshot,
   type SshKey,
   type WaitOptions,
@@ -78,8 +78,9 @@ const MAX_USER_DATA_BYTES = 64 * 1024;
 const ACTION_TIMEOUT_MS = 60 * 60_000;
 /** How long the cleanup of an unwanted snapshot waits for its action before saying it is left behind. */
 const CLEANUP_ACTION_TIMEOUT_MS = 10 * 60_000;
-/** DigitalOcean's budget: 250 requests a minute (and 5000 an hour, which the answers' headers teach). */
+/** DigitalOcean's budget: 250 requests a minute (and 5000 an hour: `digitalOceanLimiter`). */
 export const DIGITALOCEAN_RATE_LIMIT: RateLimitBudget = Object.freeze({ requests: 250, windowMs: 60_000 });
+const HOURLY_LIMIT: RateLimitBudget = Object.freeze({ requests: 5000, windowMs: 3_600_000 });
 /** A look-up after an ambiguous snapshot accepts an action started at most this long before the first try (clock skew). */
 const CLOCK_SKEW_MS = 5 * 60_000;
 
@@ -123,7 +124,7 @@ export class DigitalOceanProvider implements CloudProvider {
       provider: PROVIDER_NAME,
       redact: this.#redact,
       events: context.events,
-      limiter: config.rateLimit === false ? undefined : remainingOnly(createRateLimiter({ provider: PROVIDER_NAME, budget: config.rateLimit ?? DIGITALOCEAN_RATE_LIMIT })),
+      limiter: config.rateLimit === false ? undefined : digitalOceanLimiter(config.rateLimit),
     });
     this.#catalog = new DigitalOceanCatalog(
       {
@@ -433,22 +434,16 @@ export class DigitalOceanProvider implements CloudProvider {
 }
 
 /**
- * DigitalOcean's `ratelimit-reset` is when the oldest counted request expires (a sliding hour), not
- * when a refilled budget is full, and `ratelimit-limit` is the hourly budget, not the per-minute one
- * the limiter keeps: read as a refill schedule they would slow every caller to a crawl after a few
- * hundred requests. So the limiter learns only how many requests are left; its refill stays the
- * configured budget.
+ * The client-side limiter: DigitalOcean's published budget, 250 requests in any minute and 5000 in
+ * any hour, counted as it counts them, over sliding windows; or the config's `rateLimit` instead (one
+ * window). Its answers' `ratelimit-reset` is when the oldest counted request expires (a sliding
+ * hour), not when a refilled budget is full, and `ratelimit-limit` is the hour's: read as a refill
+ * schedule they would slow every caller to a crawl after a few hundred requests, so the limiter
+ * learns only how many requests are left.
  */
-export function remainingOnly(limiter: RateLimiter): RateLimiter {
-  return {
-    acquire: (signal) => limiter.acquire(signal),
-    observe: (headers) => {
-      const remaining = headerBag(headers)['ratelimit-remaining'];
-      if (remaining !== undefined) limiter.observe({ 'ratelimit-remaining': remaining });
-    },
-    onRateLimited: (retryAfterMs) => limiter.onRateLimited(retryAfterMs),
-    state: () => limiter.state(),
-  };
+export function digitalOceanLimiter(budget?: RateLimitBudget, scheduler?: Scheduler): RateLimiter {
+  const windows = budget ? [budget] : [DIGITALOCEAN_RATE_LIMIT, HOURLY_LIMIT];
+  return createRateLimiter({ provider: PROVIDER_NAME, budget: budget ?? DIGITALOCEAN_RATE_LIMIT, windows, learn: 'remaining', scheduler });
 }
 
 /** A provider from an unvalidated config (the registry does this through the plugin). */

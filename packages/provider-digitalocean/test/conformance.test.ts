@@ -34,6 +34,8 @@ describeProviderConformance<DigitalOceanProvider>({
       readinessPoll: { firstMs: 20, growth: 1.5, maxIntervalMs: 50 },
       operationPollMs: 5,
       notFoundGraceMs: 2000,
+      // The fake's budget: the suite makes more than DigitalOcean's 250 a minute.
+      rateLimit: { requests: SUITE_BUDGET.perMinute, windowMs: 60_000 },
     }),
   region: 'nyc3',
   unknownId: '99999999',

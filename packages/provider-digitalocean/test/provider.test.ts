@@ -180,18 +180,37 @@ describe('snapshots and SSH keys', () => {
 
 describe('the rate limit', () => {
   it('learns how many requests are left from ratelimit-remaining, but keeps its own refill (DigitalOcean resets are a sliding hour)', async () => {
-    const { createRateLimiter } = await import('@stagely/provider-core/provider');
-    const { remainingOnly, DIGITALOCEAN_RATE_LIMIT } = await import('../src/provider.js');
+    const { digitalOceanLimiter } = await import('../src/provider.js');
     // A clock that stands still: no refill between the observation and the look at the state.
     const now = Date.now();
-    const scheduler = { now: () => now, sleep: () => Promise.resolve() };
-    const limiter = remainingOnly(createRateLimiter({ provider: 'digitalocean', budget: DIGITALOCEAN_RATE_LIMIT, scheduler }));
+    const limiter = digitalOceanLimiter(undefined, { now: () => now, sleep: () => Promise.resolve() });
     const reset = String(Math.ceil(now / 1000) + 3500);
     limiter.observe({ 'ratelimit-limit': '5000', 'ratelimit-remaining': '4000', 'ratelimit-reset': reset });
     expect(limiter.state().refillPerMs).toBeCloseTo(250 / 60_000, 10);
     expect(limiter.state().capacity).toBe(250);
     limiter.observe({ 'ratelimit-limit': '5000', 'ratelimit-remaining': '3', 'ratelimit-reset': reset });
     expect(limiter.state().tokens).toBeLessThanOrEqual(3);
+  });
+
+  it('sends no more than 250 in any minute, as DigitalOcean counts them (a sliding window)', async () => {
+    const { digitalOceanLimiter } = await import('../src/provider.js');
+    const { manualScheduler } = await import('@stagely/provider-core/testing');
+    const scheduler = manualScheduler(0);
+    const limiter = digitalOceanLimiter(undefined, scheduler);
+    const sent: number[] = [];
+    await scheduler.drive(
+      Promise.all(
+        Array.from({ length: 600 }, async () => {
+          await limiter.acquire();
+          sent.push(scheduler.now());
+        }),
+      ),
+      100_000,
+    );
+    const most = Math.max(...sent.map((start, i) => sent.slice(i).filter((t) => t < start + 60_000).length));
+    expect(most).toBeLessThanOrEqual(250);
+    // A bucket of 250 refilled over a minute would send the 251st a quarter second after the first.
+    expect(sent[250]).toBeGreaterThanOrEqual(60_000);
   });
 
   it('a 429 is retried after the reset the fake gives, and the call succeeds', async () => {

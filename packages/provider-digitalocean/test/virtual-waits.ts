@@ -60,6 +60,7 @@ export function virtualWaits(): VirtualWaits {
   const recorded = (source: ReadinessSource): ReadinessSource => ({
     probe: (id, op) => counted([id], false, () => source.probe(id, op)),
     ...(source.probeMany ? { probeMany: (ids, op) => counted(ids, true, () => source.probeMany!(ids, op)) } : {}),
+    probeManyIdsPerCall: source.probeManyIdsPerCall,
   });
   return {
     scheduler,

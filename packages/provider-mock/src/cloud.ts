@@ -168,10 +168,11 @@ export class MockCloud {
 
   /** The delete's effect: the instance is terminating for `terminateDelayMs`, then terminated; false: unknown or already gone. */
   terminate(state: MockState, id: string, terminateDelayMs: number): boolean {
-    const instance = state.instances.find((i) => i.id === id);
+    const index = state.instances.findIndex((i) => i.id === id);
+    const instance = state.instances[index];
     if (!instance || !isLive(instance)) return false;
-    instance.terminatedAt = Date.now();
-    instance.terminateDelayMs = terminateDelayMs;
+    // Stored records are frozen: the store commits a changed copy in the old one's place.
+    state.instances[index] = { ...instance, terminatedAt: Date.now(), terminateDelayMs };
     return true;
   }
 

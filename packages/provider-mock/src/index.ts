@@ -51,3 +51,4 @@ export {
 export type { RequestBudget } from './request-budget.js';
 export { OPERATIONS, type Operation } from './api.js';
 export { TERMINATED_RETENTION_MS, type MockState, type StoredInstance, type StoredSnapshot } from './state.js';
+export { readStateFile } from './file-store.js';

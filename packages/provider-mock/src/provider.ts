@@ -54,7 +54,8 @@ import { MockCloud, type CreateRequest } from './cloud.js';
 import { parseMockConfig, type MockConfig, type ResolvedMockConfig } from './config.js';
 import { statusOf, type Fault, type LosableOperation, type LostAnswer } from './faults.js';
 import type { RequestBudget } from './request-budget.js';
-import { createStore, emptyState, type MockState, type StoredInstance, type StoredSnapshot } from './state.js';
+import { emptyState, type MockState, type StoredInstance, type StoredSnapshot } from './state.js';
+import { createStore } from './store.js';
 import { instanceView, isVisible, phaseAt, snapshotView } from './views.js';
 
 export const PROVIDER_NAME = 'mock';

@@ -1,18 +1,15 @@
 /**
  * The mock cloud's state: instances and snapshots, kept in memory or in a JSON file.
  *
- * Every read and update is synchronous, so within one process each one is atomic. With a state
- * file, each call re-reads the file and an update holds a lock file while it reads, changes and
- * rewrites it (temp file + rename, so a reader never sees half a file): separate processes, such
- * as successive CLI commands, see and change the same instances.
+ * Every read and update is synchronous, so within one process each one is atomic. A store keeps
+ * the state committed and frozen (state-draft.ts); with a state file, separate processes, such as
+ * successive CLI commands, see and change the same instances (file-store.ts).
  *
  * Instance states are not stored: they follow from the stored timestamps (see views.ts), so every
  * process sharing a file agrees on them.
  */
-import { randomBytes } from 'node:crypto';
-import { closeSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
-import { ApiError, InvalidInputError, type Architecture } from '@stagely/provider-core/provider';
+import type { Architecture } from '@stagely/provider-core/provider';
+import { changeBetween, committed, draftOf } from './state-draft.js';
 
 export interface StoredInstance {
   id: string;
@@ -80,165 +77,53 @@ export function isLive(instance: StoredInstance): boolean {
   return instance.terminatedAt === null;
 }
 
-/** Drops terminated instances older than the retention. */
-function prune(state: MockState, now: number): void {
-  state.instances = state.instances.filter(
-    (i) => i.terminatedAt === null || now - (i.terminatedAt + (i.terminateDelayMs ?? 0)) < TERMINATED_RETENTION_MS,
-  );
+function retained(instance: StoredInstance, now: number): boolean {
+  return instance.terminatedAt === null || now - (instance.terminatedAt + (instance.terminateDelayMs ?? 0)) < TERMINATED_RETENTION_MS;
+}
+
+/** Drops terminated instances older than the retention from a draft. */
+export function prune(draft: MockState, now: number): void {
+  draft.instances = draft.instances.filter((i) => retained(i, now));
+}
+
+/** A committed state without the terminated instances older than the retention: `state` itself when none are. */
+export function pruned(state: Readonly<MockState>, now: number): Readonly<MockState> {
+  for (const instance of state.instances) {
+    if (!retained(instance, now)) return { ...state, instances: state.instances.filter((i) => retained(i, now)) };
+  }
+  return state;
 }
 
 export interface StateStore {
-  /** Runs `fn` on a snapshot of the state. */
+  /** Runs `fn` on a copy of the committed state (its own lists, the frozen records shared): it cannot change the store. */
   read<T>(fn: (state: Readonly<MockState>) => T): T;
-  /** Runs `fn` on a copy of the state and commits the copy only if `fn` returns: all or nothing. */
+  /**
+   * Runs `fn` on a draft of the state and commits the draft only if `fn` returns: all or nothing.
+   * The draft's records are frozen: an update changes a record by putting a changed copy in its place.
+   */
   update<T>(fn: (state: MockState) => T): T;
   /** Forgets everything. */
   reset(): void;
 }
 
 export class MemoryStore implements StateStore {
-  #state = emptyState();
+  #state = committed(emptyState());
 
   read<T>(fn: (state: Readonly<MockState>) => T): T {
-    prune(this.#state, Date.now());
-    return fn(structuredClone(this.#state));
+    this.#state = pruned(this.#state, Date.now());
+    return fn(draftOf(this.#state));
   }
 
   update<T>(fn: (state: MockState) => T): T {
-    const draft = draftOf(this.#state);
+    const before = this.#state;
+    const draft = draftOf(before);
     prune(draft, Date.now());
     const result = fn(draft);
-    this.#state = draft;
+    this.#state = committed(draft, changeBetween(before, draft) ?? {});
     return result;
   }
 
   reset(): void {
-    this.#state = emptyState();
+    this.#state = committed(emptyState());
   }
-}
-
-/**
- * A copy of `state` that an update may change: the records are copied, their arrays and tag maps
- * shared, since updates replace those rather than change them in place. Cheaper than a deep clone,
- * which made every create cost time in proportion to the fleet.
- */
-function draftOf(state: MockState): MockState {
-  return { ...state, instances: state.instances.map((i) => ({ ...i })), snapshots: state.snapshots.map((s) => ({ ...s })) };
-}
-
-/** How long a lock file may exist before it is taken for a crashed writer's and removed. */
-const STALE_LOCK_MS = 10_000;
-/** How long to wait for another process's lock before failing (retryably). */
-const LOCK_WAIT_MS = 5_000;
-
-export class FileStore implements StateStore {
-  readonly path: string;
-
-  constructor(path: string) {
-    this.path = path;
-  }
-
-  read<T>(fn: (state: Readonly<MockState>) => T): T {
-    const state = this.#load();
-    prune(state, Date.now());
-    return fn(state);
-  }
-
-  update<T>(fn: (state: MockState) => T): T {
-    return this.#locked(() => {
-      const state = this.#load();
-      prune(state, Date.now());
-      const result = fn(state);
-      this.#save(state);
-      return result;
-    });
-  }
-
-  reset(): void {
-    this.#locked(() => this.#save(emptyState()));
-  }
-
-  #load(): MockState {
-    let text: string;
-    try {
-      text = readFileSync(this.path, 'utf8');
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return emptyState();
-      throw error;
-    }
-    let state: unknown;
-    try {
-      state = JSON.parse(text);
-    } catch {
-      state = undefined;
-    }
-    if (!isMockState(state)) {
-      throw new InvalidInputError('stateFile', `The mock state file ${this.path} is not a state file this version can read`, {
-        provider: 'mock',
-      });
-    }
-    return state;
-  }
-
-  #save(state: MockState): void {
-    mkdirSync(dirname(this.path), { recursive: true });
-    const temp = `${this.path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
-    // Compact: a fleet of thousands is megabytes, read and written whole on every call.
-    writeFileSync(temp, `${JSON.stringify(state)}\n`);
-    renameSync(temp, this.path);
-  }
-
-  /** Runs `fn` holding `<file>.lock`, created exclusively so only one process writes at a time. */
-  #locked<T>(fn: () => T): T {
-    const lock = `${this.path}.lock`;
-    mkdirSync(dirname(this.path), { recursive: true });
-    const deadline = Date.now() + LOCK_WAIT_MS;
-    for (;;) {
-      try {
-        closeSync(openSync(lock, 'wx'));
-        break;
-      } catch (error) {
-        if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-        if (lockAge(lock) > STALE_LOCK_MS) {
-          rmSync(lock, { force: true });
-          continue;
-        }
-        if (Date.now() > deadline) {
-          throw new ApiError('The mock state file is locked by another process', 503, { provider: 'mock' });
-        }
-        // Writers hold the lock for a millisecond or so: a short synchronous pause is enough.
-        Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 5);
-      }
-    }
-    try {
-      return fn();
-    } finally {
-      rmSync(lock, { force: true });
-    }
-  }
-}
-
-function lockAge(lock: string): number {
-  try {
-    return Date.now() - statSync(lock).mtimeMs;
-  } catch {
-    return 0;
-  }
-}
-
-function isMockState(value: unknown): value is MockState {
-  if (typeof value !== 'object' || value === null) return false;
-  const s = value as Partial<MockState>;
-  return (
-    s.version === 1 &&
-    Number.isInteger(s.nextInstance) &&
-    Number.isInteger(s.nextSnapshot) &&
-    Number.isInteger(s.ipCursor) &&
-    Array.isArray(s.instances) &&
-    Array.isArray(s.snapshots)
-  );
-}
-
-export function createStore(stateFile: string | undefined): StateStore {
-  return stateFile === undefined ? new MemoryStore() : new FileStore(stateFile);
 }

@@ -6,13 +6,13 @@
  * default policies nothing left behind at all. The store is read from the state file, whatever the
  * API shows.
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { isStagelyError, type StagelyError, type StagelyEvent } from '@stagely/provider-core';
 import { seededRandom } from '@stagely/provider-core/testing';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createMockProvider, LOSABLE_OPERATIONS, type MockConfig, type MockProvider, type MockState } from '../src/index.js';
+import { createMockProvider, LOSABLE_OPERATIONS, readStateFile, type MockConfig, type MockProvider, type MockState } from '../src/index.js';
 
 const TOKEN = 'mock-soak-token-6e2d9c41b7';
 const WORKERS = 6;
@@ -45,7 +45,7 @@ afterEach(() => {
   dir = undefined;
 });
 
-async function soak(seed: number, config: MockConfig): Promise<{ state: MockState; outcome: Outcome }> {
+async function soak(seed: number, config: MockConfig): Promise<{ state: Readonly<MockState>; outcome: Outcome }> {
   dir = mkdtempSync(join(tmpdir(), 'stagely-mock-soak-'));
   const stateFile = join(dir, 'state.json');
   const outcome: Outcome = { reported: new Set(), leftBehind: new Set(), errors: [], untyped: [], events: [] };
@@ -79,11 +79,11 @@ async function soak(seed: number, config: MockConfig): Promise<{ state: MockStat
     }),
   );
   provider.clearFaults();
-  return { state: JSON.parse(readFileSync(stateFile, 'utf8')) as MockState, outcome };
+  return { state: readStateFile(stateFile), outcome };
 }
 
 /** What the store still holds that the soak made: live instances, and snapshots. */
-function leftovers(state: MockState, seed: number) {
+function leftovers(state: Readonly<MockState>, seed: number) {
   return {
     instances: state.instances.filter((i) => i.tags.soak === String(seed) && i.terminatedAt === null),
     snapshots: state.snapshots,

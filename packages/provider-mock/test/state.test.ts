@@ -2,7 +2,8 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { FileStore, MemoryStore, TERMINATED_RETENTION_MS, type StateStore, type StoredInstance } from '../src/state.js';
+import { FileStore } from '../src/file-store.js';
+import { MemoryStore, TERMINATED_RETENTION_MS, type StateStore, type StoredInstance } from '../src/state.js';
 import { thrownBy } from './helpers.js';
 
 let dir: string;
@@ -49,11 +50,24 @@ describe.each(stores)('%s', (_, makeStore) => {
     expect(store.read((s) => s.instances)).toEqual([]);
   });
 
-  it('hands readers a copy they cannot change the store through', () => {
+  it('hands readers a state they cannot change the store through: their own lists, frozen records', () => {
     const store = makeStore();
     store.update((s) => void s.instances.push(instance('mock-1')));
     store.read((s) => (s as { instances: StoredInstance[] }).instances.pop());
-    expect(store.read((s) => s.instances.length)).toBe(1);
+    store.read((s) => void ((s as { nextInstance: number }).nextInstance = 99));
+    expect(() => store.read((s) => void ((s.instances[0] as StoredInstance).name = 'changed'))).toThrow(TypeError);
+    expect(() => store.read((s) => void ((s.instances[0]!.tags as Record<string, string>).x = 'y'))).toThrow(TypeError);
+    expect(store.read((s) => [s.instances.length, s.instances[0]!.name, s.instances[0]!.tags, s.nextInstance])).toEqual([1, 'mock-1', {}, 1]);
+  });
+
+  it('lets an update replace a record, and keeps what a reader was handed as it was', () => {
+    const store = makeStore();
+    store.update((s) => void s.instances.push(instance('mock-1')));
+    const seen = store.read((s) => s.instances[0]!);
+    expect(() => store.update((s) => void (s.instances[0]!.name = 'in place'))).toThrow(TypeError);
+    store.update((s) => void (s.instances[0] = { ...s.instances[0]!, name: 'renamed' }));
+    expect(store.read((s) => s.instances.map((i) => i.name))).toEqual(['renamed']);
+    expect(seen.name).toBe('mock-1');
   });
 
   it('keeps terminated instances for the retention period, then forgets them', () => {

@@ -9,12 +9,16 @@
  * downwards, since an answer may predate requests in flight; size and refill rate as they say); a 429 holds ALL callers until its Retry-After, and each then resumes with
  * a little jitter so that they do not come back at one instant. The state sits behind a small store
  * interface so that a shared store (several processes on one account) can back it later.
+ *
+ * A cloud that counts requests in sliding windows (DigitalOcean: 250 in any minute, 5000 in any
+ * hour) gives them as `windows`: a bucket alone lets its burst and then its refill through within one
+ * window, which such a cloud refuses. The windows' send times are kept in this process only.
  */
 import { InvalidInputError } from '../contract/errors.js';
 import { throwIfAborted } from './abort.js';
 import { setMaxListeners } from 'node:events';
 import { systemScheduler, type Scheduler } from './clock.js';
-import { rateLimitInfo } from './rate-limit-headers.js';
+import { rateLimitInfo, type RateLimitInfo } from './rate-limit-headers.js';
 
 export interface RateLimitBudget {
   /** Requests the budget holds. */
@@ -60,6 +64,17 @@ export interface RateLimiterOptions {
   /** The most jitter added when callers resume after a 429's hold; default 250 ms. */
   maxJitterMs?: number | undefined;
   /**
+   * Sliding windows the cloud counts requests in: at most `requests` sent in any `windowMs`. A
+   * request waits until the bucket and every window have room.
+   */
+  windows?: readonly RateLimitBudget[] | undefined;
+  /**
+   * What answers' headers may teach: `all` (default) the size, refill rate and what is left;
+   * `remaining` only what is left (a cloud whose `RateLimit-Limit` / `-Reset` describe another
+   * window than the budget's, such as DigitalOcean's hour against its minute).
+   */
+  learn?: 'all' | 'remaining' | undefined;
+  /**
    * The budget is a ceiling (the user configured it, e.g. to share an account with other tools): the
    * headers may lower it but never raise it. Default false: it is a guess the headers correct either way.
    */
@@ -88,11 +103,12 @@ const MIN_RESET_TO_LEARN_MS = 10_000;
 
 export function createRateLimiter(options: RateLimiterOptions): RateLimiter {
   const { provider, budget } = options;
-  for (const field of ['requests', 'windowMs'] as const) {
-    if (!(budget[field] > 0) || !Number.isFinite(budget[field])) {
-      throw new InvalidInputError(`rateLimit.${field}`, `rateLimit.${field} must be a number > 0, got ${String(budget[field])}`, { provider });
-    }
-  }
+  checkBudget(budget, 'rateLimit', provider);
+  const windows = (options.windows ?? []).map((window, i) => {
+    checkBudget(window, `windows.${i}`, provider);
+    return { ...window, sent: [] as number[] };
+  });
+  const learnAll = (options.learn ?? 'all') === 'all';
   const store = options.store ?? memoryRateLimiterStore();
   const key = options.key ?? provider;
   const clock = options.scheduler ?? systemScheduler;
@@ -119,6 +135,16 @@ export function createRateLimiter(options: RateLimiterOptions): RateLimiter {
   const wake = () => {
     changed.abort();
     changed = wakeController();
+  };
+
+  /** How long until every window has room for one more request (0: now). */
+  const windowWaitMs = (now: number): number => {
+    let wait = 0;
+    for (const window of windows) {
+      while (window.sent.length > 0 && window.sent[0]! <= now - window.windowMs) window.sent.shift();
+      if (window.sent.length >= window.requests) wait = Math.max(wait, window.sent[0]! + window.windowMs - now);
+    }
+    return wait;
   };
 
   const load = (now: number): RateLimiterState => {
@@ -153,10 +179,17 @@ export function createRateLimiter(options: RateLimiterOptions): RateLimiter {
           await nap(s.holdUntil - now + jitter, signal);
           continue;
         }
+        const windowWait = windowWaitMs(now);
+        if (windowWait > 0) {
+          store.set(key, s);
+          await nap(windowWait, signal);
+          continue;
+        }
         if (s.tokens >= 1) {
           s.tokens -= 1;
           store.set(key, s);
           inFlight.push(now);
+          for (const window of windows) window.sent.push(now);
           return;
         }
         store.set(key, s);
@@ -167,7 +200,8 @@ export function createRateLimiter(options: RateLimiterOptions): RateLimiter {
     observe(headers) {
       const now = clock.now();
       inFlight.shift();
-      const info = rateLimitInfo(headers, now);
+      const told = rateLimitInfo(headers, now);
+      const info: RateLimitInfo = learnAll ? told : told.remaining === undefined ? {} : { remaining: told.remaining };
       if (info.remaining === undefined && info.limit === undefined) return;
       const s = load(now);
       if (info.limit !== undefined && info.limit >= 1) s.capacity = ceiling ? Math.min(budget.requests, info.limit) : info.limit;
@@ -200,4 +234,12 @@ export function createRateLimiter(options: RateLimiterOptions): RateLimiter {
       return { ...load(now), inFlight: inFlightNow(now) };
     },
   };
+}
+
+function checkBudget(budget: RateLimitBudget, field: string, provider: string): void {
+  for (const part of ['requests', 'windowMs'] as const) {
+    if (!(budget[part] > 0) || !Number.isFinite(budget[part])) {
+      throw new InvalidInputError(`${field}.${part}`, `${field}.${part} must be a number > 0, got ${String(budget[part])}`, { provider });
+    }
+  }
 }
