@@ -64,8 +64,8 @@ export interface RateLimiterOptions {
   /** The most jitter added when callers resume after a 429's hold; default 250 ms. */
   maxJitterMs?: number | undefined;
   /**
-   * Sliding windows the cloud counts requests in: at most `requests` sent in any `windowMs`. A
-   * request waits until the bucket and every window have room.
+   * Sliding windows the cloud counts requests in: at most `requests` sent in any `windowMs` (each
+   * counted a second longer, for the trip). A request waits until the bucket and every window have room.
    */
   windows?: readonly RateLimitBudget[] | undefined;
   /**
@@ -97,6 +97,13 @@ export interface RateLimiter {
 
 /** How long a request counts as in flight at most (longer than any request timeout). */
 const IN_FLIGHT_MAX_MS = 120_000;
+
+/**
+ * A window counts a request from when it is sent, the cloud from when it arrives, and frees it a
+ * window later: this much longer keeps a request sent as the window frees from arriving before the
+ * cloud's has (the fleet bench saw one 429 a burst without it).
+ */
+const WINDOW_SLACK_MS = 1000;
 
 /** A refill rate is learned from `RateLimit-Reset` only when the reset is this far off: whole-second resets make nearer ones noise. */
 const MIN_RESET_TO_LEARN_MS = 10_000;
@@ -141,8 +148,9 @@ export function createRateLimiter(options: RateLimiterOptions): RateLimiter {
   const windowWaitMs = (now: number): number => {
     let wait = 0;
     for (const window of windows) {
-      while (window.sent.length > 0 && window.sent[0]! <= now - window.windowMs) window.sent.shift();
-      if (window.sent.length >= window.requests) wait = Math.max(wait, window.sent[0]! + window.windowMs - now);
+      const span = window.windowMs + WINDOW_SLACK_MS;
+      while (window.sent.length > 0 && window.sent[0]! <= now - span) window.sent.shift();
+      if (window.sent.length >= window.requests) wait = Math.max(wait, window.sent[0]! + span - now);
     }
     return wait;
   };
