@@ -51,7 +51,8 @@ const CASES: Case[] = [
   { code: 'SomethingNew', status: 500, expected: 'API', retryable: true, on: 'DescribeInstances' },
 ];
 
-describe('EC2 error codes', () => {
+// A retryable create's failure also runs createOnce's cleanup lookups (several seconds of real retries).
+describe('EC2 error codes', { timeout: 60_000 }, () => {
   for (const c of CASES) {
     it(`${c.code} (HTTP ${c.status}${c.message ? `, "${c.message}"` : ''}) on ${c.on ?? 'RunInstances'} -> ${c.expected}${c.field ? ` (${c.field})` : ''}`, async () => {
       const requestId = `req-${c.code.toLowerCase().replace(/\W/g, '-')}`;

@@ -32,7 +32,8 @@ async function singleWaitLooks(harness: ReadinessHarness): Promise<number> {
 }
 
 describe('one wait for many instances', () => {
-  it('30 concurrent waits cost one instance-id-filtered DescribeInstances per round and page, far below 30 single waits', async () => {
+  // A round a second for 20 virtual seconds, 3 pages each: real requests on a loaded machine.
+  it('30 concurrent waits cost one instance-id-filtered DescribeInstances per round and page, far below 30 single waits', { timeout: 60_000 }, async () => {
     h = await startReadinessHarness();
     const single = await singleWaitLooks(h);
     expect(single).toBe(5);
@@ -80,8 +81,10 @@ describe('one wait for many instances', () => {
     expect(h.fake.http.log.filter((entry) => entry.operation === 'DescribeInstances').every((entry) => entry.status === 200)).toBe(true);
   });
 
-  it('more than 200 waits: one DescribeInstances per 200 ids a round (EC2 refuses more filter values)', async () => {
-    h = await startReadinessHarness();
+  // 410 DescribeInstances answers of 200 instances each on a loaded machine: real time, not virtual.
+  it('more than 200 waits: one DescribeInstances per 200 ids a round (EC2 refuses more filter values)', { timeout: 60_000 }, async () => {
+    // A short boot: few rounds, each two calls (200 ids, then 5).
+    h = await startReadinessHarness({ bootDelayMs: 3000 });
     const { provider, polls } = h.make();
     const ids = Array.from({ length: 205 }, () => h.fake.seedInstance().id);
     const before = h.describes().length;

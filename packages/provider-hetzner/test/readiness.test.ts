@@ -129,7 +129,8 @@ describe('one wait', () => {
 });
 
 describe('many waits', () => {
-  it('30 overlapping waits share one listing a round: far fewer calls than 30 single waits', async () => {
+  // A round a second, 3 pages each: real requests on a loaded machine.
+  it('30 overlapping waits share one listing a round: far fewer calls than 30 single waits', { timeout: 60_000 }, async () => {
     // Pages of 10, so that a round costs several calls (Hetzner's are 50).
     const w = await start({ maxPerPage: 10 });
     const provider = w.provider();
