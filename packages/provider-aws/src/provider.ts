@@ -14,6 +14,7 @@ import {
   CONTRACT_VERSION,
   createOnce,
   createReadinessWaiter,
+  readinessWaiterOptions,
   createRedactor,
   emit,
   InvalidInputError,
@@ -34,6 +35,7 @@ import {
   type ProbeAnswer,
   type ProviderContext,
   type RateLimiterOptions,
+  type ReadinessSource,
   type ReadinessWaiter,
   type ReadinessWaiterOptions,
   type Redactor,
@@ -156,20 +158,13 @@ export class AwsProvider implements CloudProvider {
       },
       { provider: PROVIDER_NAME, sizes: config.sizes },
     );
-    this.#waiter = createReadinessWaiter({
-      provider: PROVIDER_NAME,
-      source: {
-        probe: (id, op) => this.#probe(id, op.signal),
-        probeMany: (ids, op) => this.#probeMany(ids, op.signal),
-        probeManyIdsPerCall: FILTER_VALUES_PER_CALL,
-      },
-      events: context.events,
-      scheduleOptions: config.readinessPoll,
-      history: context.bootHistory,
-      // Right after RunInstances, DescribeInstances may not know the id yet: the waiter's grace rides it out.
-      notFoundGraceMs: config.notFoundGraceMs,
-      ...internals.readiness,
-    });
+    const source: ReadinessSource = {
+      probe: (id, op) => this.#probe(id, op.signal),
+      probeMany: (ids, op) => this.#probeMany(ids, op.signal),
+      probeManyIdsPerCall: FILTER_VALUES_PER_CALL,
+    };
+    // Right after RunInstances, DescribeInstances may not know the id yet: the waiter's not-found grace rides it out.
+    this.#waiter = createReadinessWaiter({ ...readinessWaiterOptions(PROVIDER_NAME, source, config, context), ...internals.readiness });
   }
 
   async validateCredentials(o: Op = {}): Promise<void> {

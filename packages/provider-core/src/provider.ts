@@ -65,6 +65,7 @@ export {
 export { pollUntilReady, type PollUntilReadyOptions } from './runtime/readiness/poll-until-ready.js';
 export {
   createReadinessWaiter,
+  readinessWaiterOptions,
   DEFAULT_BATCH_INTERVAL_MS,
   DEFAULT_NOT_FOUND_GRACE_MS,
   type ProbeAnswer,

@@ -22,6 +22,7 @@ import {
   createOnce,
   createRateLimiter,
   createReadinessWaiter,
+  readinessWaiterOptions,
   createRedactor,
   emit,
   InvalidInputError,
@@ -144,14 +145,7 @@ export class DigitalOceanProvider implements CloudProvider {
       recentActions: async (op) => (await this.#retry('actions_list', op.signal, (s) => this.#api.listActions(1, s))).items,
       maybeNotListedYet: (id) => this.#recent.has(Number(id)),
     });
-    this.#waiter = (hooks.readinessWaiter ?? createReadinessWaiter)({
-      provider: PROVIDER_NAME,
-      source: this.#readiness,
-      events: context.events,
-      scheduleOptions: config.readinessPoll,
-      history: context.bootHistory,
-      notFoundGraceMs: config.notFoundGraceMs,
-    });
+    this.#waiter = (hooks.readinessWaiter ?? createReadinessWaiter)(readinessWaiterOptions(PROVIDER_NAME, this.#readiness, config, context));
   }
 
   async validateCredentials(o: Op = {}): Promise<void> {

@@ -13,6 +13,7 @@ import {
   createOnce,
   createRateLimiter,
   createReadinessWaiter,
+  readinessWaiterOptions,
   createRedactor,
   emit,
   InvalidInputError,
@@ -131,15 +132,7 @@ export class HetznerProvider implements CloudProvider {
       provider: PROVIDER_NAME,
       redact: this.#redact,
     });
-    this.#waiter = createReadinessWaiter({
-      provider: PROVIDER_NAME,
-      source: this.#readiness,
-      events: context.events,
-      scheduleOptions: config.readinessPoll,
-      history: context.bootHistory,
-      notFoundGraceMs: config.notFoundGraceMs,
-      scheduler,
-    });
+    this.#waiter = createReadinessWaiter({ ...readinessWaiterOptions(PROVIDER_NAME, this.#readiness, config, context), scheduler });
   }
 
   async validateCredentials(o: Op = {}): Promise<void> {

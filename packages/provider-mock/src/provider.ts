@@ -15,6 +15,7 @@ import {
   createOnce,
   createRateLimiter,
   createReadinessWaiter,
+  readinessWaiterOptions,
   createRedactor,
   emit,
   InvalidInputError,
@@ -107,14 +108,8 @@ export class MockProvider implements CloudProvider {
       name: key.name,
       fingerprint: key.fingerprint ?? fingerprintOf(key.name),
     }));
-    this.#waiter = createReadinessWaiter({
-      provider: PROVIDER_NAME,
-      source: { probe: (id, op) => this.getInstance(id, op), probeMany: (ids, op) => this.#probeMany(ids, op) },
-      events: context.events,
-      scheduleOptions: this.#config.readinessPoll,
-      history: context.bootHistory,
-      notFoundGraceMs: this.#config.notFoundGraceMs,
-    });
+    const source = { probe: (id: string, op: Op) => this.getInstance(id, op), probeMany: (ids: readonly string[], op: Op) => this.#probeMany(ids, op) };
+    this.#waiter = createReadinessWaiter(readinessWaiterOptions(PROVIDER_NAME, source, this.#config, context));
   }
 
   // ---------------------------------------------------------------- contract

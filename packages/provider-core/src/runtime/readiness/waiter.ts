@@ -109,6 +109,27 @@ interface Wait {
   done: boolean;
 }
 
+/**
+ * What every provider hands its waiter alike: its config's `readinessPoll` and `notFoundGraceMs`
+ * (core's provider config shape) and its context's events and boot history. Spread it, then add
+ * anything of the provider's own (`createReadinessWaiter({ ...readinessWaiterOptions(...), scheduler })`).
+ */
+export function readinessWaiterOptions(
+  provider: string,
+  source: ReadinessSource,
+  config: { readinessPoll?: Partial<PollScheduleOptions> | undefined; notFoundGraceMs?: number | undefined },
+  context: { events?: EventSink | undefined; bootHistory?: BootHistory | undefined },
+): ReadinessWaiterOptions {
+  return {
+    provider,
+    source,
+    events: context.events,
+    scheduleOptions: config.readinessPoll,
+    history: context.bootHistory,
+    notFoundGraceMs: config.notFoundGraceMs,
+  };
+}
+
 export function createReadinessWaiter(options: ReadinessWaiterOptions): ReadinessWaiter {
   const { provider, source } = options;
   const clock = options.scheduler ?? systemScheduler;
