@@ -196,6 +196,8 @@ export function createRateLimiter(options: RateLimiterOptions): RateLimiter {
         if (s.tokens >= 1) {
           s.tokens -= 1;
           store.set(key, s);
+          // Pruned here too: a provider whose cloud sends no rate-limit headers may never observe.
+          inFlightNow(now);
           inFlight.push(now);
           for (const window of windows) window.sent.push(now);
           return;
