@@ -154,7 +154,8 @@ export class MockProvider implements CloudProvider {
       for (const message of stored.warnings) {
         emit(this.#events, { type: 'warning', provider: PROVIDER_NAME, message, instanceId: stored.id });
       }
-      const instance = instanceView(stored, Date.now());
+      // As the create answered it, whatever time the answer took to get here (a 20 ms boot may be over by now).
+      const instance = instanceView(stored, stored.createdAt);
       this.#waiter.created(instance);
       return instance;
     });
